@@ -1,0 +1,167 @@
+"""Core legal data model: documents, provisions and the chunks that go into the index.
+
+A law is a *work*; each draft, version or translation is an *expression* of it (Akoma Ntoso).
+Every type here is a small frozen dataclass so the pure stages (clean, parse, chunk, align)
+can be tested without a model or an index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+# Containers group units; units are the citeable provisions that become chunks.
+CONTAINER_KINDS = frozenset({"part", "title", "chapter", "subchapter", "division", "section_group"})
+UNIT_KINDS = frozenset({"preamble", "article", "section", "rule", "clause", "annex"})
+SUB_KINDS = frozenset({"paragraph", "point", "subpoint"})
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The text of one page as read from the source (1-based page number)."""
+
+    number: int
+    text: str
+    margin_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What is known about one expression of a legal text."""
+
+    doc_id: str
+    title: str = ""
+    source: str = ""  # file name only, never a path
+    sha256: str = ""
+    jurisdiction: str = ""
+    doc_type: str = ""  # law | draft_law | treaty | policy | sop | guide | report | ...
+    language: str = ""  # ISO 639-1 ("en", "ka", "ru", ...); empty when unknown
+    year: int | None = None
+    status: str = ""  # in_force | draft | repealed | ...
+    version: str = ""
+    work: str = ""  # groups expressions of the same law (drafts, translations)
+    pages: int = 0
+
+    def with_(self, **changes: object) -> DocumentMeta:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One node of a document's structure tree.
+
+    ``id`` is an Akoma-Ntoso-style eId built from the ancestors (``chp_2__art_5__para_1``).
+    ``text`` is the node's full body (for an article: all its paragraphs, without the heading line).
+    """
+
+    id: str
+    kind: str
+    number: str = ""
+    label: str = ""  # how a lawyer cites it: "Article 5", "§ 1592", "Section 7"
+    heading: str = ""
+    text: str = ""
+    page_start: int = 0
+    page_end: int = 0
+    children: tuple[Provision, ...] = ()
+    path: tuple[str, ...] = ()  # display labels of the containers above it
+
+    @property
+    def is_unit(self) -> bool:
+        return self.kind in UNIT_KINDS
+
+    def walk(self) -> Iterator[Provision]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class LegalDocument:
+    """A parsed document: metadata, cleaned page texts and the provision tree."""
+
+    meta: DocumentMeta
+    pages: tuple[PageText, ...]
+    provisions: tuple[Provision, ...]
+    warnings: tuple[str, ...] = ()
+
+    def walk(self) -> Iterator[Provision]:
+        for p in self.provisions:
+            yield from p.walk()
+
+    def units(self) -> list[Provision]:
+        """Citeable provisions (articles, sections, clauses...) in document order."""
+        out: list[Provision] = []
+
+        def visit(nodes: tuple[Provision, ...]) -> None:
+            for n in nodes:
+                if n.is_unit:
+                    out.append(n)
+                else:
+                    visit(n.children)
+
+        visit(self.provisions)
+        return out
+
+    def numbered_units(self) -> list[Provision]:
+        """Articles/sections with a number: what ``provisions`` counts in reports."""
+        return [u for u in self.units() if u.number and u.kind != "preamble"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The piece of a provision that is embedded and stored as one index point.
+
+    A provision becomes one chunk unless it is longer than the model's window; then it is
+    split at paragraph boundaries into ``parts`` chunks that share ``provision_id``.
+    ``embed_text`` is ``text`` preceded by the breadcrumb (title > chapter > article heading).
+    """
+
+    provision_id: str
+    ordinal: int  # position of the provision in the document's units
+    kind: str
+    number: str
+    label: str
+    heading: str
+    path: tuple[str, ...]
+    page_start: int
+    page_end: int
+    text: str
+    embed_text: str
+    part: int = 0
+    parts: int = 1
+
+
+@dataclass(frozen=True)
+class SparseVector:
+    indices: tuple[int, ...]
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class EmbeddedChunk:
+    chunk: Chunk
+    dense: tuple[float, ...]
+    sparse: SparseVector
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """Outcome for one input file, as printed by ``ctkb ingest --json``."""
+
+    file: str
+    doc_id: str = ""
+    status: str = "failed"  # added | updated | unchanged | failed
+    provisions: int = 0
+    pages: int = 0
+    error: str = ""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "doc_id": self.doc_id,
+            "status": self.status,
+            "provisions": self.provisions,
+            "pages": self.pages,
+            "error": self.error or None,
+        }

@@ -1,0 +1,119 @@
+"""Haystack components: thin adapters around ctkb's pure stages.
+
+Each ``__init__`` is cheap; heavy state (models, the index) is passed in or loaded in ``warm_up``.
+Chunks travel between components as Haystack ``Document``s whose ``meta["ctkb_chunk"]`` holds the
+typed :class:`~ingest.model.Chunk`, so nothing is flattened into dict soup on the way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from haystack import Document, component
+from haystack.dataclasses import SparseEmbedding
+
+from ingest.chunking import chunk_document
+from ingest.clean import clean_pages
+from ingest.metadata import LanguageDetector, MetadataOverrides, build_meta
+from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector
+from ingest.readers import read_pages
+from ingest.structure import parse_document
+
+CHUNK_KEY = "ctkb_chunk"
+
+
+@component
+class FileReader:
+    """read: a source file (PDF, TXT, MD, DOCX) into page texts."""
+
+    @component.output_types(pages=list[PageText])
+    def run(self, path: str) -> dict[str, Any]:
+        return {"pages": read_pages(Path(path))}
+
+
+@component
+class PageCleaner:
+    """clean: running headers/footers, hyphenation, ligatures, TOC leaders, NFC."""
+
+    @component.output_types(pages=list[PageText])
+    def run(self, pages: list[PageText]) -> dict[str, Any]:
+        return {"pages": clean_pages(pages)}
+
+
+@component
+class StructureParser:
+    """parse: metadata (explicit values first, then inference) and the provision tree."""
+
+    def __init__(self) -> None:
+        self._detector: LanguageDetector | None = None
+
+    def warm_up(self) -> None:
+        if self._detector is None:
+            self._detector = LanguageDetector()
+
+    @component.output_types(document=LegalDocument)
+    def run(self, pages: list[PageText], path: str, sha256: str, given: MetadataOverrides) -> dict[str, Any]:
+        self.warm_up()
+        meta = build_meta(path=Path(path), sha256=sha256, pages=pages, given=given, detector=self._detector)
+        return {"document": parse_document(pages, meta)}
+
+
+@component
+class ProvisionChunker:
+    """chunk: one Haystack Document per provision (or per part of a long provision)."""
+
+    def __init__(self, max_tokens: int, count_tokens: Any) -> None:
+        self.max_tokens = max_tokens
+        self.count_tokens = count_tokens
+
+    @component.output_types(documents=list[Document])
+    def run(self, document: LegalDocument) -> dict[str, Any]:
+        chunks = chunk_document(document, self.max_tokens, self.count_tokens)
+        docs = [
+            Document(content=c.embed_text, meta={CHUNK_KEY: c, "language": document.meta.language})
+            for c in chunks
+        ]
+        return {"documents": docs}
+
+
+@component
+class Bm25SparseEmbedder:
+    """sparse: BM25 term weights with the document language's stemmer (qdrant_edge.Bm25)."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, Any]:
+        if not documents:
+            return {"documents": []}
+        language = str(documents[0].meta.get("language") or "")
+        vectors = self.encoder.encode_passages([d.meta[CHUNK_KEY].embed_text for d in documents], language)
+        for doc, vec in zip(documents, vectors, strict=True):
+            doc.sparse_embedding = SparseEmbedding(indices=list(vec.indices), values=list(vec.values))
+        return {"documents": documents}
+
+
+@component
+class ProvisionWriter:
+    """write: replace the document's points in the index in one atomic step."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    @component.output_types(written=int)
+    def run(self, documents: list[Document], document: LegalDocument) -> dict[str, Any]:
+        embedded = [
+            EmbeddedChunk(
+                chunk=d.meta[CHUNK_KEY],
+                dense=tuple(float(x) for x in (d.embedding or ())),
+                sparse=SparseVector(
+                    tuple(d.sparse_embedding.indices) if d.sparse_embedding else (),
+                    tuple(d.sparse_embedding.values) if d.sparse_embedding else (),
+                ),
+            )
+            for d in documents
+        ]
+        self.index.replace_document(document.meta, len(document.numbered_units()), embedded)
+        return {"written": len(embedded)}

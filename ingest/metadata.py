@@ -1,0 +1,207 @@
+"""Document metadata: explicit flags, a folder manifest, and careful inference for the rest.
+
+Precedence: command-line flags > manifest entry > inference. Inference fills only what it can tell
+with confidence (title from the first heading, language from the script or a detector, year from the
+title); anything else stays empty rather than guessed wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ingest.errors import InputError
+from ingest.model import DocumentMeta, PageText
+
+MANIFEST_NAMES = ("manifest.toml", "ctkb.toml")
+META_FIELDS = ("title", "jurisdiction", "doc_type", "language", "year", "status", "version", "work", "doc_id")
+
+
+@dataclass(frozen=True)
+class MetadataOverrides:
+    """Values given explicitly (flags or manifest); ``None`` means "not given"."""
+
+    doc_id: str | None = None
+    title: str | None = None
+    jurisdiction: str | None = None
+    doc_type: str | None = None
+    language: str | None = None
+    year: int | None = None
+    status: str | None = None
+    version: str | None = None
+    work: str | None = None
+
+    def merged_over(self, other: MetadataOverrides) -> MetadataOverrides:
+        """These values win; ``other`` fills the gaps."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key, value in values.items():
+            if value is None:
+                values[key] = getattr(other, key)
+        return MetadataOverrides(**values)
+
+
+def slugify(text: str) -> str:
+    """A stable document id from a file stem: lowercase ASCII letters, digits, '_' and '-'."""
+    norm = unicodedata.normalize("NFKD", text)
+    ascii_text = norm.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9_-]+", "_", ascii_text).strip("_-")
+    return slug or "document"
+
+
+def load_manifest(folder: Path) -> dict[str, MetadataOverrides]:
+    """Read ``manifest.toml`` of a folder: ``[documents."file.pdf"]`` tables (or ``[[document]]`` with ``file``)."""
+    for name in MANIFEST_NAMES:
+        path = folder / name
+        if path.is_file():
+            break
+    else:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: invalid manifest ({exc})") from exc
+    entries: dict[str, Mapping[str, object]] = {}
+    docs = data.get("documents", data.get("files", {}))
+    if isinstance(docs, Mapping):
+        entries.update({str(k): v for k, v in docs.items() if isinstance(v, Mapping)})
+    for item in data.get("document", []) if isinstance(data.get("document"), list) else []:
+        if isinstance(item, Mapping) and "file" in item:
+            entries[str(item["file"])] = item
+    out: dict[str, MetadataOverrides] = {}
+    for file_name, entry in entries.items():
+        try:
+            out[file_name] = _overrides_from_mapping(entry)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"{path}: entry '{file_name}': {exc}") from exc
+    return out
+
+
+def _overrides_from_mapping(entry: Mapping[str, object]) -> MetadataOverrides:
+    kwargs: dict[str, object] = {}
+    for key in META_FIELDS:
+        if key in entry and entry[key] not in (None, ""):
+            kwargs[key] = int(str(entry[key])) if key == "year" else str(entry[key])
+    return MetadataOverrides(**kwargs)  # type: ignore[arg-type]
+
+
+# --- inference ---------------------------------------------------------------------------------
+
+_SCRIPT_LANG = (
+    ("GEORGIAN", "ka"),
+    ("ARMENIAN", "hy"),
+)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_TITLE_SKIP = re.compile(r"^(page\s+\d+|\d+|[-–—\s\d]+|draft\b.*|archived content.*)$", re.IGNORECASE)
+
+
+def infer_title(pages: Sequence[PageText], max_lines: int = 3) -> str:
+    """The first heading-like line(s) of the first page with text."""
+    for page in pages:
+        lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
+        picked: list[str] = []
+        for line in lines[:12]:
+            if _TITLE_SKIP.match(line) or len(line) < 4:
+                if picked:
+                    break
+                continue
+            picked.append(line.lstrip("#").strip())
+            joined = " ".join(picked)
+            if len(picked) >= max_lines or len(joined) > 90 or line.endswith((".", ":")):
+                break
+        if picked:
+            title = " ".join(picked)
+            return title[:200].rstrip(" ,;:")
+    return ""
+
+
+def infer_year(*texts: str) -> int | None:
+    """The latest plausible year named in the title (laws are usually cited by year)."""
+    for text in texts:
+        years = [int(y) for y in _YEAR.findall(text or "")]
+        if years:
+            return max(years)
+    return None
+
+
+def infer_language(text: str, detector: LanguageDetector | None = None) -> str:
+    """ISO 639-1 code, or "" when unsure. Unique scripts decide alone; Latin/Cyrillic use a detector."""
+    sample = text[:20000]
+    letters = [ch for ch in sample if ch.isalpha()]
+    if len(letters) < 40:
+        return ""
+    counts: dict[str, int] = {}
+    for ch in letters:
+        name = unicodedata.name(ch, "")
+        script = name.split(" ")[0] if name else ""
+        counts[script] = counts.get(script, 0) + 1
+    top, top_n = max(counts.items(), key=lambda kv: kv[1])
+    if top_n / len(letters) < 0.6:
+        return ""
+    for script, code in _SCRIPT_LANG:
+        if top == script:
+            return code
+    if detector is None:
+        return ""
+    return detector.detect(sample)
+
+
+class LanguageDetector:
+    """lingua, restricted to the languages ctkb expects; returns "" below the confidence floor."""
+
+    LANGS = (
+        "ENGLISH",
+        "RUSSIAN",
+        "AZERBAIJANI",
+        "DUTCH",
+        "FRENCH",
+        "GERMAN",
+        "SPANISH",
+        "TURKISH",
+        "UKRAINIAN",
+    )
+
+    def __init__(self, min_confidence: float = 0.6) -> None:
+        from lingua import Language, LanguageDetectorBuilder
+
+        langs = [getattr(Language, name) for name in self.LANGS]
+        self._detector = LanguageDetectorBuilder.from_languages(*langs).build()
+        self._min = min_confidence
+
+    def detect(self, text: str) -> str:
+        values = self._detector.compute_language_confidence_values(text[:5000])
+        if not values or values[0].value < self._min:
+            return ""
+        return values[0].language.iso_code_639_1.name.lower()
+
+
+def build_meta(
+    *,
+    path: Path,
+    sha256: str,
+    pages: Sequence[PageText],
+    given: MetadataOverrides,
+    detector: LanguageDetector | None,
+) -> DocumentMeta:
+    """Combine explicit values with inference; unknown values stay empty."""
+    title = given.title or infer_title(pages)
+    body = "\n".join(p.text for p in pages[:8])
+    language = given.language if given.language is not None else infer_language(body, detector)
+    year = given.year if given.year is not None else infer_year(title)
+    return DocumentMeta(
+        doc_id=given.doc_id or slugify(path.stem),
+        title=title or path.stem,
+        source=path.name,
+        sha256=sha256,
+        jurisdiction=given.jurisdiction or "",
+        doc_type=given.doc_type or "",
+        language=language or "",
+        year=year,
+        status=given.status or "",
+        version=given.version or "",
+        work=given.work or "",
+        pages=len(pages),
+    )

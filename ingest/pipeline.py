@@ -1,0 +1,62 @@
+"""The two Haystack pipelines of ingestion.
+
+* parse pipeline: read → clean → parse structure (runs in a worker process with a time limit);
+* index pipeline: provision chunks → dense embedding → BM25 sparse → write (main process, model warm).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from haystack import Pipeline
+
+from ingest.components import (
+    Bm25SparseEmbedder,
+    FileReader,
+    PageCleaner,
+    ProvisionChunker,
+    ProvisionWriter,
+    StructureParser,
+)
+from ingest.metadata import MetadataOverrides
+from ingest.model import LegalDocument
+
+
+def build_parse_pipeline() -> Pipeline:
+    pipe = Pipeline()
+    pipe.add_component("reader", FileReader())
+    pipe.add_component("cleaner", PageCleaner())
+    pipe.add_component("parser", StructureParser())
+    pipe.connect("reader.pages", "cleaner.pages")
+    pipe.connect("cleaner.pages", "parser.pages")
+    return pipe
+
+
+def run_parse_pipeline(pipe: Pipeline, path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
+    result = pipe.run(
+        {"reader": {"path": str(path)}, "parser": {"path": str(path), "sha256": sha256, "given": given}}
+    )
+    document: LegalDocument = result["parser"]["document"]
+    return document
+
+
+def build_index_pipeline(
+    *, embedder: Any, bm25: Any, index: Any, max_tokens: int, count_tokens: Any
+) -> Pipeline:
+    """``embedder`` is a Haystack document embedder (sentence-transformers), already configured."""
+    pipe = Pipeline()
+    pipe.add_component("chunker", ProvisionChunker(max_tokens=max_tokens, count_tokens=count_tokens))
+    pipe.add_component("dense", embedder)
+    pipe.add_component("sparse", Bm25SparseEmbedder(bm25))
+    pipe.add_component("writer", ProvisionWriter(index))
+    pipe.connect("chunker.documents", "dense.documents")
+    pipe.connect("dense.documents", "sparse.documents")
+    pipe.connect("sparse.documents", "writer.documents")
+    return pipe
+
+
+def run_index_pipeline(pipe: Pipeline, document: LegalDocument) -> int:
+    result = pipe.run({"chunker": {"document": document}, "writer": {"document": document}})
+    written: int = result["writer"]["written"]
+    return written

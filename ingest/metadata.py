@@ -7,6 +7,7 @@ title); anything else stays empty rather than guessed wrong.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -45,11 +46,17 @@ class MetadataOverrides:
 
 
 def slugify(text: str) -> str:
-    """A stable document id from a file stem: lowercase ASCII letters, digits, '_' and '-'."""
-    norm = unicodedata.normalize("NFKD", text)
-    ascii_text = norm.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9_-]+", "_", ascii_text).strip("_-")
-    return slug or "document"
+    """A stable document id from a file stem: lowercase ASCII letters, digits, '_' and '-'.
+
+    Stems with no ASCII letters (e.g. Georgian file names) get ``doc_<hash>`` so they never collide.
+    """
+    spaced = re.sub(r"[^\w-]+", "_", text)
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9_-]+", "_", ascii_text)
+    slug = re.sub(r"_+", "_", slug).strip("_-")
+    if not re.search(r"[a-z0-9]", slug):
+        return "doc_" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return slug
 
 
 def load_manifest(folder: Path) -> dict[str, MetadataOverrides]:

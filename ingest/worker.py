@@ -20,6 +20,8 @@ def _serve(conn: Connection) -> None:
     from ingest.pipeline import build_parse_pipeline, run_parse_pipeline
 
     pipe = build_parse_pipeline()
+    pipe.warm_up()
+    conn.send(("ready", None))
     while True:
         try:
             job = conn.recv()
@@ -54,8 +56,9 @@ def _unwrap(exc: BaseException) -> BaseException:
 class ParseWorker:
     """Parses one file at a time in a child process, with a per-file time limit."""
 
-    def __init__(self, timeout_s: float) -> None:
+    def __init__(self, timeout_s: float, startup_timeout_s: float = 120.0) -> None:
         self.timeout_s = timeout_s
+        self.startup_timeout_s = startup_timeout_s
         self._proc: mp.process.BaseProcess | None = None
         self._conn: Connection | None = None
 
@@ -66,6 +69,10 @@ class ParseWorker:
         proc.start()
         child.close()
         self._proc, self._conn = proc, parent
+        # Start-up (imports, language detector) is not the file's fault: wait for it separately.
+        if not parent.poll(self.startup_timeout_s) or parent.recv()[0] != "ready":
+            self._kill()
+            raise InputError("the parser process did not start")
 
     def parse(self, path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
         if self._proc is None or not self._proc.is_alive():

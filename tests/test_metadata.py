@@ -1,0 +1,97 @@
+"""Metadata: manifest parsing, precedence, and inference that leaves unknowns empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import InputError
+from ingest.metadata import (
+    LanguageDetector,
+    MetadataOverrides,
+    build_meta,
+    infer_language,
+    infer_title,
+    infer_year,
+    load_manifest,
+    slugify,
+)
+from ingest.model import PageText
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("lk_victims_witnesses_protection_act4_2015", "lk_victims_witnesses_protection_act4_2015"),  # kept
+        ("Draft Law v2 (final)", "draft_law_v2_final"),  # spaces and brackets
+        ("Müller–Gesetz", "muller_gesetz"),  # accents folded, dash replaced
+        ("კანონი", "doc_" + __import__("hashlib").sha1("კანონი".encode()).hexdigest()[:10]),  # no ASCII: hashed, never empty
+    ],
+)
+def test_slugify(stem: str, expected: str) -> None:
+    assert slugify(stem) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Assistance to and Protection of Victims of Crime and Witnesses Act, No. 4 of 2015", 2015),
+        ("Forced Labour Convention, 1930 (No. 29)", 1930),
+        ("National Policy on Assistance to Victims 2025–2028", 2028),  # a period: its last year
+        ("Law on Combating Trafficking in Human Beings", None),  # no year: stays empty
+    ],
+)
+def test_infer_year(title: str, expected: int | None) -> None:
+    assert infer_year(title) == expected
+
+
+def test_infer_title_skips_page_numbers_and_stops_at_sentence() -> None:
+    pages = [PageText(1, "3\nLAW OF THE REPUBLIC OF VELORIA\nON COMBATING TRAFFICKING\n\nChapter I\nArticle 1.")]
+    title = infer_title(pages)
+    assert title.startswith("LAW OF THE REPUBLIC OF VELORIA ON COMBATING TRAFFICKING")
+    assert "3" not in title.split()[0]
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ადამიანით ვაჭრობა არის ადამიანის ყიდვა ან გაყიდვა ექსპლუატაციის მიზნით. " * 3, "ka"),  # script
+        ("Մարդկանց թրաֆիքինգը պատժվում է ազատազրկմամբ, ինչպես նախատեսված է օրենքով: " * 3, "hy"),
+        ("Торговля людьми наказывается лишением свободы на срок от восьми до пятнадцати лет. " * 3, "ru"),
+        ("Trafficking in persons shall be punished by imprisonment of eight to fifteen years. " * 3, "en"),
+        ("Mensenhandel wordt gestraft met een gevangenisstraf van ten hoogste twaalf jaren. " * 3, "nl"),
+        ("İnsan alveri cinayətdir və qanunla cəzalandırılır, zərərçəkənlərə yardım göstərilir. " * 3, "az"),
+        ("12 34 56 -- §§", ""),  # too little text: unknown, not a guess
+    ],
+)
+def test_infer_language(text: str, expected: str, detector: LanguageDetector) -> None:
+    assert infer_language(text, detector) == expected
+
+
+def test_manifest_and_flag_precedence(tmp_path: Path) -> None:
+    (tmp_path / "manifest.toml").write_text(
+        '[documents."law.txt"]\ntitle = "Manifest title"\njurisdiction = "Veloria"\nyear = 2025\n', encoding="utf-8"
+    )
+    manifest = load_manifest(tmp_path)
+    flags = MetadataOverrides(jurisdiction="Georgia")
+    given = flags.merged_over(manifest["law.txt"])
+    pages = [PageText(1, "Some Other Heading\n\nArticle 1\nText of the law in English, long enough to detect. " * 3)]
+    meta = build_meta(path=tmp_path / "law.txt", sha256="abc", pages=pages, given=given, detector=None)
+    assert meta.title == "Manifest title"  # manifest beats inference
+    assert meta.jurisdiction == "Georgia"  # flag beats manifest
+    assert meta.year == 2025
+    assert meta.doc_id == "law"
+    assert meta.source == "law.txt"
+    assert meta.doc_type == ""  # never guessed
+
+
+def test_invalid_manifest_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "manifest.toml").write_text("[documents\n", encoding="utf-8")
+    with pytest.raises(InputError, match="invalid manifest"):
+        load_manifest(tmp_path)

@@ -1,0 +1,153 @@
+"""End-to-end ingestion on the real stack: readers, parser, model (MiniLM for speed), Qdrant engines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ingest.config import Settings
+from ingest.errors import ModelMismatchError
+from ingest.runtime import Runtime
+from ingest.service import ingest_paths
+from tests.support.laws import LAW_V1, write_laws
+from ui.cli import main
+
+BACKENDS = ["edge", "server-local"]
+
+
+def _settings(tmp_path: Path, backend: str, model: str | None = "minilm") -> Settings:
+    extra = {"qdrant_path": str(tmp_path / "qdrant-local")} if backend == "server-local" else {}
+    return Settings.from_env(
+        {}, data_dir=tmp_path / "data", cache_dir=tmp_path.parent / "ctkb-cache", model=model, **extra
+    )
+
+
+def _cli_index_args(settings: Settings) -> list[str]:
+    args = ["--data-dir", str(settings.data_dir)]
+    if settings.model:
+        args += ["--model", settings.model]
+    if settings.qdrant_path:
+        args += ["--qdrant-path", settings.qdrant_path]
+    return args
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
+    files = write_laws(tmp_path / "src")
+    runtime = Runtime(_settings(tmp_path, backend))
+    try:
+        first = ingest_paths(runtime, [tmp_path / "src"])
+        assert [(r.doc_id, r.status, r.provisions) for r in first] == [
+            ("testland_guide", "added", 3),
+            ("testland_law", "added", 6),
+        ]
+        points = runtime.index.count_points()
+        chunks = runtime.index.chunks("testland_law")
+        assert [c.chunk.number for c in chunks] == ["1", "2", "3", "4", "5", "6"]
+        art5 = next(c.chunk for c in chunks if c.chunk.number == "5")
+        assert art5.page_start == 2 and art5.heading == "Assistance to victims"
+        assert "Chapter III" in " ".join(art5.path)
+
+        again = ingest_paths(runtime, [tmp_path / "src"])
+        assert [r.status for r in again] == ["unchanged", "unchanged"]
+        assert runtime.index.count_points() == points
+
+        # A changed file replaces its document: article 6 is gone, nothing of it stays behind.
+        files["law"].write_text(LAW_V1.split("Article 6")[0], encoding="utf-8")
+        changed = ingest_paths(runtime, [files["law"]])
+        assert [(r.status, r.provisions) for r in changed] == [("updated", 5)]
+        numbers = [c.chunk.number for c in runtime.index.chunks("testland_law")]
+        assert numbers == ["1", "2", "3", "4", "5"]
+        assert runtime.index.count_points() < points
+    finally:
+        runtime.close()
+
+
+def _bad_files(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    bad = {
+        "empty": folder / "empty.pdf",
+        "not_pdf": folder / "notes.pdf",
+        "truncated": folder / "truncated.pdf",
+    }
+    bad["empty"].write_bytes(b"")
+    bad["not_pdf"].write_text("this is plain text pretending to be a PDF", encoding="utf-8")
+    bad["truncated"].write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Ty")
+    return bad
+
+
+def test_bad_inputs_fail_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write_laws(tmp_path / "src")["law"]
+    bad = _bad_files(tmp_path / "bad")
+    settings = _settings(tmp_path, "edge")
+    code = main(["ingest", str(bad["empty"]), str(good), str(bad["not_pdf"]), str(bad["truncated"]),
+                 str(tmp_path / "missing.pdf"), "--json", *_cli_index_args(settings)])
+    captured = capsys.readouterr()
+    reports = {Path(r["file"]).name: r for r in json.loads(captured.out)}
+    assert code == 1
+    assert reports["testland_law.txt"]["status"] == "added"
+    assert reports["testland_law.txt"]["provisions"] == 6
+    assert reports["empty.pdf"]["error"] == "empty file"
+    assert reports["notes.pdf"]["error"].startswith("not a PDF")
+    assert "corrupt or truncated" in reports["truncated.pdf"]["error"]
+    assert reports["missing.pdf"]["error"] == "no such file"
+    assert all(r["status"] == "failed" for name, r in reports.items() if name != "testland_law.txt")
+    # one line on stderr per failed file, naming it
+    assert sum(1 for line in captured.err.splitlines() if line.startswith("ctkb: ")) == 4
+
+    # Nothing of the failed files is in the index.
+    assert main(["docs", "--json", *_cli_index_args(settings)]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [d["doc_id"] for d in listed] == ["testland_law"]
+
+
+def test_show_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_laws(tmp_path / "src")
+    args = _cli_index_args(_settings(tmp_path, "edge"))
+    assert main(["ingest", str(tmp_path / "src"), *args]) == 0
+    capsys.readouterr()
+    assert main(["show", "testland_law", "--json", *args]) == 0
+    outline = json.loads(capsys.readouterr().out)
+    assert [(p["label"], p["page_start"]) for p in outline["provisions"]] == [
+        ("Article 1", 1), ("Article 2", 1), ("Article 3", 1), ("Article 4", 1), ("Article 5", 2), ("Article 6", 2)
+    ]
+    assert main(["show", "testland_law", *args]) == 0
+    text = capsys.readouterr().out
+    assert "Chapter II" in text and "Article 3 – Trafficking in persons  (p. 1)" in text
+
+    assert main(["remove", "testland_law", *args]) == 0
+    assert main(["remove", "testland_law", *args]) == 1
+    assert "no document 'testland_law'" in capsys.readouterr().err
+    assert main(["docs", "--json", *args]) == 0
+    assert [d["doc_id"] for d in json.loads(capsys.readouterr().out)] == ["testland_guide"]
+
+
+def test_other_model_is_refused(tmp_path: Path) -> None:
+    write_laws(tmp_path / "src")
+    runtime = Runtime(_settings(tmp_path, "edge"))
+    try:
+        ingest_paths(runtime, [tmp_path / "src"])
+    finally:
+        runtime.close()
+    other = Runtime(_settings(tmp_path, "edge", model="multilingual-e5-small"))
+    try:
+        with pytest.raises(ModelMismatchError, match="re-index"):
+            ingest_paths(other, [tmp_path / "src"])
+    finally:
+        other.close()
+
+
+def test_parse_time_limit(tmp_path: Path, corpus_real: Path) -> None:
+    """A file that takes too long fails alone with the time-limit reason; the next file still goes in."""
+    big = corpus_real / "pdf" / "us_ag_annual_report_congress_tip_fy2015.pdf"  # 266 pages
+    good = write_laws(tmp_path / "src")["guide"]
+    runtime = Runtime(replace(_settings(tmp_path, "edge"), parse_timeout_s=0.5))
+    try:
+        reports = ingest_paths(runtime, [big, good])
+    finally:
+        runtime.close()
+    assert reports[0].status == "failed" and "time limit" in reports[0].error
+    assert reports[1].status == "added"

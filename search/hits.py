@@ -1,0 +1,150 @@
+"""Search results are provisions, not fragments: chunks of one provision collapse into one Hit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from search.citation import citation
+from search.snippet import Snippet, make_snippet
+
+# The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
+HIT_FIELDS = (
+    "doc_id",
+    "title",
+    "source",
+    "jurisdiction",
+    "doc_type",
+    "language",
+    "year",
+    "provision_id",
+    "number",
+    "label",
+    "heading",
+    "path",
+    "page_start",
+    "page_end",
+    "score",
+    "text",
+    "snippet",
+    "citation",
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    title: str
+    source: str
+    jurisdiction: str
+    doc_type: str
+    language: str
+    year: int | None
+    provision_id: str
+    number: str
+    label: str
+    heading: str
+    path: tuple[str, ...]
+    page_start: int
+    page_end: int
+    score: float
+    text: str
+    snippet: Snippet
+    citation: str
+    matched: str = field(default="", compare=False)  # "reference" when pinned by a named provision
+
+    @property
+    def key(self) -> str:
+        """``<source-file-stem>:<number>``: how gold judgments name a provision."""
+        return f"{Path(self.source).stem}:{self.number}"
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in HIT_FIELDS:
+            value = getattr(self, name)
+            if name == "snippet":
+                value = value.as_json()
+            elif name == "path":
+                value = list(value)
+            elif name == "score":
+                value = round(float(value), 6)
+            out[name] = value
+        return out
+
+
+def to_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
+    """The ``--json`` shape: ``{"query": …, "hits": […]}`` with exactly the documented field names."""
+    return {"query": query, "hits": [h.as_json() for h in hits]}
+
+
+def group_chunks(
+    scored: Iterable[Any],
+    query: str,
+    *,
+    limit: int,
+    all_parts: Callable[[str, str], Sequence[Any]] | None = None,
+) -> list[Hit]:
+    """Collapse ``ScoredChunk``s (best first) into provision hits, keeping each provision's best score.
+
+    ``all_parts(doc_id, provision_id)`` returns every stored chunk of a provision split in several
+    parts, so a hit carries the whole provision text and its full page span, not just the part found.
+    """
+    order: list[tuple[str, str]] = []
+    best: dict[tuple[str, str], Any] = {}
+    found: dict[tuple[str, str], list[Any]] = {}
+    for sc in scored:
+        stored = sc.stored
+        key = (stored.meta.doc_id, stored.chunk.provision_id)
+        if key not in best:
+            if len(order) >= limit:
+                continue
+            order.append(key)
+            best[key] = sc
+            found[key] = []
+        found[key].append(stored.chunk)
+    hits: list[Hit] = []
+    for key in order:
+        sc = best[key]
+        chunks = found[key]
+        if chunks[0].parts > 1 and len(chunks) < chunks[0].parts and all_parts is not None:
+            chunks = [s.chunk if hasattr(s, "chunk") else s for s in all_parts(*key)] or chunks
+        hits.append(make_hit(sc.stored.meta, sorted(chunks, key=lambda c: c.part), sc.score, query))
+    return hits
+
+
+def make_hit(meta: Any, chunks: Sequence[Any], score: float, query: str, matched: str = "") -> Hit:
+    """One hit from a document's metadata and the (ordered) chunks of one provision."""
+    first = chunks[0]
+    text = "\n".join(c.text for c in chunks) if len(chunks) > 1 else first.text
+    page_start = min((c.page_start for c in chunks if c.page_start > 0), default=0)
+    page_end = max((c.page_end for c in chunks), default=page_start)
+    return Hit(
+        doc_id=meta.doc_id,
+        title=meta.title,
+        source=meta.source,
+        jurisdiction=meta.jurisdiction,
+        doc_type=meta.doc_type,
+        language=meta.language,
+        year=meta.year,
+        provision_id=first.provision_id,
+        number=first.number,
+        label=first.label,
+        heading=first.heading,
+        path=tuple(first.path),
+        page_start=page_start,
+        page_end=max(page_end, page_start),
+        score=float(score),
+        text=text,
+        snippet=make_snippet(text, query),
+        citation=citation(
+            meta.title,
+            first.label,
+            page_start,
+            max(page_end, page_start),
+            source=meta.source,
+            number=first.number,
+        ),
+        matched=matched,
+    )

@@ -1,0 +1,40 @@
+"""Metrics with hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from search.metrics import mrr_at, ndcg_at, recall_at
+
+REL = {"a": 2, "b": 1, "c": 2}
+
+
+@pytest.mark.parametrize(
+    ("ranked", "expected"),
+    [
+        (["a", "c", "b"], 1.0),  # ideal order
+        # gains 1,3,3 vs ideal 3,3,1: (1 + 3/log2 3 + 3/2) / (3 + 3/log2 3 + 1/2)
+        (["b", "a", "c"], (1 + 3 / math.log2(3) + 1.5) / (3 + 3 / math.log2(3) + 0.5)),
+        (["x", "y"], 0.0),
+        (["a", "a", "c", "b"], 1.0),  # duplicates count once
+    ],
+)
+def test_ndcg(ranked: list[str], expected: float) -> None:
+    assert ndcg_at(ranked, REL) == pytest.approx(expected)
+
+
+def test_ndcg_cutoff() -> None:
+    ranked = [f"x{i}" for i in range(10)] + ["a"]
+    assert ndcg_at(ranked, REL, k=10) == 0.0
+
+
+def test_recall_of_grade_2() -> None:
+    assert recall_at(["a", "b", "x", "y", "z", "c"], REL, k=5) == 0.5
+    assert recall_at(["b"], {"b": 1}, k=5) == 1.0  # nothing graded 2: vacuous
+
+
+def test_mrr() -> None:
+    assert mrr_at(["x", "b", "a"], REL) == 0.5
+    assert mrr_at(["x"] * 3, REL) == 0.0

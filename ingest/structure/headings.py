@@ -1,0 +1,247 @@
+"""Heading candidates: lines that may start a container, a unit or a numbered clause.
+
+Detection is deliberately strict about *form* (line start, capitalised keyword, what follows the
+number) so that cross-references in running text ("article 5 of this Protocol", "Article 3 of the
+Convention" wrapped onto a new line) never qualify; numbering sanity is applied later (``select.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.structure.lines import Line, next_nonblank
+from ingest.structure.patterns import (
+    ANNEX_RE,
+    CONTAINER_WORDS,
+    NUMBER,
+    PREAMBLE_WORDS,
+    TOC_TAIL_RE,
+    UNIT_WORDS,
+    is_roman,
+)
+
+
+@dataclass(frozen=True)
+class Cand:
+    """A possible heading at ``line``; the heading block ends at ``end`` (body starts after it)."""
+
+    line: int
+    family: str  # unit | container | roman (bare "II" chapters) | numbered | outline | caps | annex
+    kind: str
+    number: str = ""
+    word: str = ""  # canonical label word ("Article", "§", "Chapter"...)
+    heading: str = ""
+    end: int = 0
+    body_first: str = ""  # text on the heading line that belongs to the body ("(1) This Act ...")
+    toc: bool = False  # looks like a table-of-contents entry (ends with a page number)
+
+
+def _compile(words: Sequence[tuple[str, str, str]], space: str) -> list[tuple[re.Pattern[str], str, str]]:
+    return [
+        (re.compile(rf"^(?:{alts}){space}(?P<num>{NUMBER})(?P<tail>.*)$"), kind, word)
+        for alts, kind, word in words
+    ]
+
+
+_UNIT_RES = _compile(UNIT_WORDS, r"\s*")
+_CONTAINER_RES = _compile(CONTAINER_WORDS, r"\s+")
+_SEP_RE = re.compile(r"^\s*[.:]?\s*[-–—]+\s*(?P<rest>.*)$|^\s*[.:]\s*(?P<rest2>.*)$")
+_BARE_ROMAN_RE = re.compile(r"^(?P<num>[IVXLC]{1,6})\.?$")
+_ROMAN_TITLE_RE = re.compile(r"^(?P<num>[IVXLC]{1,6})\.\s+(?P<rest>[A-Z][^a-z]{0,3}.*)$")
+_NUMBERED_RE = re.compile(r"^(?P<num>\d{1,4}[A-Z]?)\.\s+(?P<rest>[\[(\"“‘'A-Z].*)$")
+_PK_HEADING_RE = re.compile(r"^(?P<h>[A-Z][^()]{1,160}?)\.\s?[-–—]+\s*(?P<b>.*)$")
+_OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-Z].{1,100})$")
+_MARKER_RE = re.compile(r"^(?:\(?\d{1,3}[.)°]|\(\w{1,4}\)|[a-z]\)|[a-z]\.\s|[-–•·*])")
+
+
+def _cased_start(s: str) -> bool:
+    return bool(s) and (s[0].isupper() or s[0] in "[\"“‘'(" or not s[0].isalpha() or not s[0].islower())
+
+
+def title_like(text: str, *, max_len: int = 120) -> bool:
+    """A line that reads like a heading: capitalised, short, no sentence punctuation at its end."""
+    t = text.strip()
+    if not t or len(t) > max_len or _MARKER_RE.match(t):
+        return False
+    if t[0].isalpha() and t[0].islower():
+        return False
+    return not t.endswith((".", ";", ":", ",", "-", "—", "–")) and not TOC_TAIL_RE.search(t)
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha() and c.lower() != c.upper()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def _take_heading(lines: Sequence[Line], i: int) -> tuple[str, int]:
+    """Heading printed on the line(s) after a bare "Article 5" / "CHAPTER II"; ("", i) when none."""
+    j = next_nonblank(lines, i, limit=3)
+    if j is None:
+        return "", i
+    text = lines[j].text
+    if any(r.match(text) for r, _, _ in _UNIT_RES + _CONTAINER_RES) or not title_like(text, max_len=250):
+        return "", i
+    k = j + 1
+    follow = lines[k].text if k < len(lines) else ""
+    if len(text) > 70 and follow and follow[0].islower() and not is_caps(text):
+        return "", i  # a wrapped first sentence of the body, not a heading
+    parts, end = [text], j
+    # Capitalised headings wrap over a few lines in PDFs.
+    while is_caps(parts[-1]) and k < len(lines) and is_caps(lines[k].text) and len(parts) < 4:
+        if any(r.match(lines[k].text) for r, _, _ in _UNIT_RES + _CONTAINER_RES):
+            break
+        parts.append(lines[k].text)
+        end = k
+        k += 1
+    return " ".join(parts), end
+
+
+def _continue_heading(lines: Sequence[Line], i: int, heading: str) -> tuple[str, int]:
+    """A same-line heading that wraps ("... of victims of" / "trafficking in persons")."""
+    k = i + 1
+    if k >= len(lines) or lines[k].blank:
+        return heading, i
+    nxt = lines[k].text
+    wraps = heading.endswith("-") or (nxt[:1].islower() and len(heading) > 45)
+    if wraps and len(nxt) <= 80 and not nxt.endswith((".", ";", ":")) and not _MARKER_RE.match(nxt):
+        joined = heading[:-1] + nxt if heading.endswith("-") else f"{heading} {nxt}"
+        return joined, k
+    return heading, i
+
+
+def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool, str, int, str, bool] | None:
+    """Interpret what follows the number: (ok, heading, end, body_first, toc) or None to reject."""
+    if not tail.strip():
+        j = next_nonblank(lines, i, limit=3)
+        if j is not None and lines[j].text[:1].islower():
+            return None  # "Article 3" + "of this Protocol ...": a wrapped cross-reference
+        heading, end = _take_heading(lines, i)
+        return True, heading, end, "", False
+    m = _SEP_RE.match(tail)
+    if m:
+        rest = (m.group("rest") if m.group("rest") is not None else m.group("rest2") or "").strip()
+        if not rest:
+            heading, end = _take_heading(lines, i)
+            return True, heading, end, "", False
+        if rest[:1].islower() and not unit:
+            return None
+        toc = bool(TOC_TAIL_RE.search(rest)) and len(rest) < 120
+        if rest.startswith("(") or len(rest) > 200:
+            return True, "", i, rest, toc
+        heading, end = _continue_heading(lines, i, rest.rstrip(". "))
+        return True, heading, end, "", toc
+    if tail[:1].isspace():
+        rest = tail.strip()
+        if rest[:1].isupper() and title_like(rest, max_len=150):
+            return True, rest, i, "", False
+    return None
+
+
+def keyword_candidates(lines: Sequence[Line]) -> list[Cand]:
+    """Units ("Article 5", "§ 1592.", "Статья 5.") and containers ("CHAPTER II", "Part 3")."""
+    out: list[Cand] = []
+    for i, line in enumerate(lines):
+        t = line.text
+        if not t or len(t) > 300:
+            continue
+        for regexes, family in ((_UNIT_RES, "unit"), (_CONTAINER_RES, "container")):
+            found = False
+            for rx, kind, word in regexes:
+                m = rx.match(t)
+                if not m:
+                    continue
+                got = _tail(lines, i, m.group("tail"), unit=family == "unit")
+                if got is None:
+                    continue
+                _, heading, end, body_first, toc = got
+                num = m.group("num")
+                if family == "unit" and is_roman(num) and not num.isupper():
+                    continue
+                out.append(Cand(i, family, kind, num, word, heading, end, body_first, toc))
+                found = True
+                break
+            if found:
+                break
+        else:
+            out.extend(_roman_candidate(lines, i))
+    return out
+
+
+def _roman_candidate(lines: Sequence[Line], i: int) -> list[Cand]:
+    """Treaty chapters printed as a bare "II" + heading line, or report parts "II. Overview ..."."""
+    t = lines[i].text
+    m = _BARE_ROMAN_RE.match(t)
+    if m:
+        heading, end = _take_heading(lines, i)
+        return [Cand(i, "roman", "chapter", m.group("num"), "Chapter", heading, end)] if heading else []
+    m = _ROMAN_TITLE_RE.match(t)
+    if m and len(t) < 160 and not TOC_TAIL_RE.search(t) and not t.endswith("."):
+        heading, end = m.group("rest").strip(), i
+        while is_caps(heading) and end + 1 < len(lines) and is_caps(lines[end + 1].text):
+            end += 1
+            heading += " " + lines[end].text
+        if not is_caps(heading):
+            heading, end = _continue_heading(lines, i, heading)
+        return [Cand(i, "roman", "chapter", m.group("num"), "", heading, end)]
+    return []
+
+
+def numbered_candidates(lines: Sequence[Line]) -> list[Cand]:
+    """Gazette sections and numbered paragraphs: "5. (1) The Minister ...", "12. The Committee ..."."""
+    out: list[Cand] = []
+    for i, line in enumerate(lines):
+        m = _NUMBERED_RE.match(line.text)
+        if not m:
+            continue
+        rest = m.group("rest").strip()
+        heading, body_first, end = "", rest, i
+        pk = _PK_HEADING_RE.match(rest)
+        if pk and len(pk.group("h")) <= 120:
+            heading, body_first = pk.group("h").strip(), pk.group("b").strip()
+        elif title_like(rest, max_len=80) and not rest.startswith("("):
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            if not (nxt[:1].islower() and len(rest) > 40):
+                heading, body_first = rest, ""
+        out.append(Cand(i, "numbered", "section", m.group("num"), "", heading, end, body_first))
+    return out
+
+
+def outline_candidates(lines: Sequence[Line]) -> list[Cand]:
+    """Headings of policies and guides: "3.4.1 Screening", "2. Who is a victim?", ALL-CAPS lines."""
+    out: list[Cand] = []
+    i = 0
+    while i < len(lines):
+        t = lines[i].text
+        m = _OUTLINE_RE.match(t)
+        if m and title_like(m.group("rest"), max_len=100) and len(m.group("rest").split()) <= 14:
+            out.append(Cand(i, "outline", "clause", m.group("num"), "", m.group("rest").strip(), i))
+        elif 4 <= len(t) <= 90 and is_caps(t) and not TOC_TAIL_RE.search(t) and not t[0].isdigit():
+            end, heading = i, t
+            while end + 1 < len(lines) and is_caps(lines[end + 1].text) and end - i < 2:
+                end += 1
+                heading += " " + lines[end].text
+            out.append(Cand(i, "caps", "clause", "", "", heading, end))
+            i = end
+        i += 1
+    return out
+
+
+def annex_candidates(lines: Sequence[Line]) -> list[Cand]:
+    out = []
+    for i, line in enumerate(lines):
+        m = ANNEX_RE.match(line.text)
+        if m and len(line.text) <= 120 and not TOC_TAIL_RE.search(line.text):
+            tail = m.group("tail").strip().lstrip("-–—:. ").strip()
+            heading, end = (tail, i) if tail else _take_heading(lines, i)
+            out.append(Cand(i, "annex", "annex", m.group("num") or "", m.group("kw").title(), heading, end))
+    return out
+
+
+def preamble_heading(lines: Sequence[Line], stop: int) -> int | None:
+    """Line index of an explicit "Preamble" heading before ``stop``, if any."""
+    for i in range(min(stop, len(lines))):
+        if lines[i].text.strip(" .:").casefold() in PREAMBLE_WORDS:
+            return i
+    return None

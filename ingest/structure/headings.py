@@ -98,17 +98,21 @@ def _take_heading(lines: Sequence[Line], i: int) -> tuple[str, int]:
     return " ".join(parts), end
 
 
-def _continue_heading(lines: Sequence[Line], i: int, heading: str) -> tuple[str, int]:
-    """A same-line heading that wraps ("... of victims of" / "trafficking in persons")."""
+def _continue_heading(lines: Sequence[Line], i: int, heading: str) -> tuple[str, int] | None:
+    """A same-line heading that wraps ("... of victims of" / "trafficking in persons").
+
+    None when the line is running text (it continues into a lower-case sentence)."""
     k = i + 1
     if k >= len(lines) or lines[k].blank:
         return heading, i
     nxt = lines[k].text
-    wraps = heading.endswith("-") or (nxt[:1].islower() and len(heading) > 45)
-    if wraps and len(nxt) <= 80 and not nxt.endswith((".", ";", ":")) and not _MARKER_RE.match(nxt):
-        joined = heading[:-1] + nxt if heading.endswith("-") else f"{heading} {nxt}"
-        return joined, k
-    return heading, i
+    if not nxt[:1].islower() and not heading.endswith("-"):
+        return heading, i
+    after = lines[k + 1].text if k + 1 < len(lines) else ""
+    if len(nxt) > 80 or nxt.endswith((".", ";", ":", ",")) or _MARKER_RE.match(nxt) or after[:1].islower():
+        return None if not is_caps(heading) else (heading, i)
+    joined = heading[:-1] + nxt if heading.endswith("-") else f"{heading} {nxt}"
+    return joined, k
 
 
 def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool, str, int, str, bool] | None:
@@ -127,15 +131,20 @@ def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool
             return True, heading, end, "", False
         if rest[:1].islower() and not unit:
             return None
-        toc = bool(TOC_TAIL_RE.search(rest)) and len(rest) < 120
+        toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
         if rest.startswith("(") or len(rest) > 200:
-            return True, "", i, rest, toc
-        heading, end = _continue_heading(lines, i, rest.rstrip(". "))
-        return True, heading, end, "", toc
+            return (True, "", i, rest, toc) if unit else None
+        if not unit and not (title_like(rest) or is_caps(rest)):
+            return None
+        cont = _continue_heading(lines, i, rest.rstrip(". "))
+        if cont is None:
+            return None
+        return True, cont[0], cont[1], "", toc
     if tail[:1].isspace():
         rest = tail.strip()
-        if rest[:1].isupper() and title_like(rest, max_len=150):
-            return True, rest, i, "", False
+        if rest[:1].isupper() and title_like(rest, max_len=100) and ";" not in rest:
+            cont = _continue_heading(lines, i, rest)
+            return None if cont is None else (True, cont[0], cont[1], "", False)
     return None
 
 
@@ -183,14 +192,27 @@ def _roman_candidate(lines: Sequence[Line], i: int) -> list[Cand]:
             end += 1
             heading += " " + lines[end].text
         if not is_caps(heading):
-            heading, end = _continue_heading(lines, i, heading)
+            cont = _continue_heading(lines, i, heading)
+            if cont is None:
+                return []
+            heading, end = cont
         return [Cand(i, "roman", "chapter", m.group("num"), "", heading, end)]
     return []
 
 
-def numbered_candidates(lines: Sequence[Line]) -> list[Cand]:
-    """Gazette sections and numbered paragraphs: "5. (1) The Minister ...", "12. The Committee ..."."""
+def typical_width(lines: Sequence[Line]) -> int:
+    """Median length of non-blank lines: a heading is much shorter than a wrapped body line."""
+    widths = sorted(len(ln.text) for ln in lines if ln.text)
+    return widths[len(widths) // 2] if widths else 0
+
+
+def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list[Cand]:
+    """Gazette sections and numbered paragraphs: "5. (1) The Minister ...", "12. The Committee ...".
+
+    ``headings``: whether "1. Introduction" may carry its heading on the line (not in gazette acts,
+    whose headings are margin notes)."""
     out: list[Cand] = []
+    width = typical_width(lines)
     for i, line in enumerate(lines):
         m = _NUMBERED_RE.match(line.text)
         if not m:
@@ -200,7 +222,7 @@ def numbered_candidates(lines: Sequence[Line]) -> list[Cand]:
         pk = _PK_HEADING_RE.match(rest)
         if pk and len(pk.group("h")) <= 120:
             heading, body_first = pk.group("h").strip(), pk.group("b").strip()
-        elif title_like(rest, max_len=80) and not rest.startswith("("):
+        elif headings and title_like(rest, max_len=80) and len(line.text) < 0.6 * width and rest[:1] != "(":
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
             if not (nxt[:1].islower() and len(rest) > 40):
                 heading, body_first = rest, ""
@@ -229,13 +251,18 @@ def outline_candidates(lines: Sequence[Line]) -> list[Cand]:
 
 
 def annex_candidates(lines: Sequence[Line]) -> list[Cand]:
-    out = []
+    """ "SCHEDULE", "Annex I – ...", "APPENDIX B: ..."; a repeat of the previous one (a running
+    header) is not a new annex."""
+    out: list[Cand] = []
     for i, line in enumerate(lines):
         m = ANNEX_RE.match(line.text)
         if m and len(line.text) <= 120 and not TOC_TAIL_RE.search(line.text):
             tail = m.group("tail").strip().lstrip("-–—:. ").strip()
             heading, end = (tail, i) if tail else _take_heading(lines, i)
-            out.append(Cand(i, "annex", "annex", m.group("num") or "", m.group("kw").title(), heading, end))
+            number, word = m.group("num") or "", m.group("kw").title()
+            if out and (out[-1].number, out[-1].word) == (number, word) and number:
+                continue
+            out.append(Cand(i, "annex", "annex", number, word, heading, end))
     return out
 
 

@@ -39,13 +39,15 @@ def flatten(pages: Sequence[PageText]) -> tuple[list[Line], list[MarginNote]]:
     for page in pages:
         last_was_note = False
         for raw in page.text.split("\n"):
-            stripped = raw.strip()
-            if stripped.startswith(MARGIN_MARK):
-                note = stripped.lstrip(MARGIN_MARK).strip()
+            bare = raw.lstrip(" \t")  # not strip(): Python counts "\x1f" as whitespace
+            if bare.startswith(MARGIN_MARK):
+                note = bare.lstrip(MARGIN_MARK).strip()
                 if not note:
                     continue
-                if last_was_note and notes and notes[-1].at == len(lines):
-                    prev = notes[-1]
+                prev = notes[-1] if notes else None
+                # A note continues the previous one when nothing came between or it starts lower-case
+                # (a two-line note interleaved with the section text).
+                if prev and prev.page == page.number and (last_was_note or note[:1].islower()):
                     joined = prev.text[:-1] + note if prev.text.endswith("-") else f"{prev.text} {note}"
                     notes[-1] = MarginNote(prev.at, prev.page, joined)
                 else:
@@ -53,7 +55,7 @@ def flatten(pages: Sequence[PageText]) -> tuple[list[Line], list[MarginNote]]:
                 last_was_note = True
                 continue
             last_was_note = False
-            lines.append(Line(stripped, page.number))
+            lines.append(Line(raw.strip(), page.number))
     return lines, notes
 
 

@@ -50,7 +50,7 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     """Pure: the same pages and metadata always give the same tree, ids and warnings."""
     lines, notes = flatten(pages)
     warnings: list[str] = []
-    units, containers, mode = _choose_units(lines, meta, len(pages))
+    units, containers, mode = _choose_units(lines, meta, len(pages), bool(notes))
     if units:
         warnings += gap_warnings(units, lines) if mode != "outline" else []
         units, containers, annexes = _cut_annexes(lines, units, containers)
@@ -62,16 +62,19 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     return LegalDocument(meta=meta, pages=tuple(pages), provisions=provisions, warnings=tuple(warnings))
 
 
-def _choose_units(lines: list[Line], meta: DocumentMeta, n_pages: int) -> tuple[list[Cand], list[Cand], str]:
+def _choose_units(
+    lines: list[Line], meta: DocumentMeta, n_pages: int, margins: bool
+) -> tuple[list[Cand], list[Cand], str]:
     kw = keyword_candidates(lines)
     conts = [c for c in kw if c.family in ("container", "roman")]
     units = select_units([c for c in kw if c.family == "unit"], conts, lines)
-    numbered = select_numbered(numbered_candidates(lines), conts, lines)
+    numbered = select_numbered(numbered_candidates(lines, headings=not margins), conts, lines)
     early = [c for c in numbered if units and c.line < units[0].line]
     if units and len(early) >= 3 and 2 * len(early) >= len(units):
         units, mode = early, "numbered"  # an act whose schedule quotes a convention's articles
     elif len(units) >= 2 or (units and len(numbered) < 10):
         mode = "keyword"
+        conts = [c for c in conts if c.family != "roman" or c.word]  # "I. Overview" only in reports
     elif len(numbered) >= 3:
         units, mode = numbered, "numbered"
     else:

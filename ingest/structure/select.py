@@ -32,20 +32,22 @@ def heaviest_chain(cands: Sequence[Cand], weights: Sequence[float], key: Callabl
     keys = [key(c) for c in cands]
     ranks = {k: r + 1 for r, k in enumerate(sorted(set(keys)))}
     size = len(ranks)
-    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
+    # Entries are (score, -index): among equal scores the earliest heading wins (running headers
+    # repeat a heading on later pages).
+    tree: list[tuple[float, int]] = [(0.0, 1)] * (size + 1)
     parent = [-1] * len(cands)
     score = [0.0] * len(cands)
     for i, k in enumerate(keys):
         r = ranks[k] - 1
-        best = (0.0, -1)
+        best = (0.0, 1)
         while r > 0:
             best = max(best, tree[r])
             r -= r & -r
         score[i] = best[0] + weights[i]
-        parent[i] = best[1]
+        parent[i] = -best[1]
         r = ranks[k]
         while r <= size:
-            tree[r] = max(tree[r], (score[i], i))
+            tree[r] = max(tree[r], (score[i], -i))
             r += r & -r
     i = max(range(len(cands)), key=lambda n: (score[n], -n))
     chain = []

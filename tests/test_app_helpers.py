@@ -1,0 +1,243 @@
+"""The app's pure helpers: escaping and highlights, URL state, upload checks, table rows."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from types import SimpleNamespace
+
+import pytest
+
+from ui.app import markup, uploads, view_models
+from ui.app.view_models import SearchState
+
+EVIL = "<script>alert(1)</script> & <img src=x onerror=alert(1)>"
+
+
+# --- markup -------------------------------------------------------------------------------------
+
+
+def test_esc_makes_markup_inert_and_one_line() -> None:
+    out = markup.esc(EVIL + "\n\nnext")
+    assert "<script>" not in out and "<img" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in out
+    assert "\n" not in out and out.endswith("<br><br>next")
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("forced labour", [(0, 6)], "<mark>forced</mark> labour"),  # one mark at the start
+        ("a <b> c", [(2, 5)], "a <mark>&lt;b&gt;</mark> c"),  # marked text is escaped too
+        ("abc", [(1, 2), (0, 2)], "<mark>ab</mark>c"),  # overlapping spans merge forward
+        ("abc", [(5, 9)], "abc"),  # out of range: ignored
+        ("", [], ""),
+    ],
+)
+def test_highlight_html(text: str, marks: list[tuple[int, int]], expected: str) -> None:
+    assert markup.highlight_html(text, marks) == expected
+
+
+def test_card_escapes_every_field() -> None:
+    hit = SimpleNamespace(
+        heading=EVIL,
+        citation=EVIL,
+        score=0.5,
+        snippet=SimpleNamespace(text=EVIL, marks=((1, 7),)),
+    )
+    out = markup.card_html(hit)
+    assert "<script" not in out and "<img" not in out
+    assert out.count("&lt;script&gt;") == 2  # citation and heading
+    assert "&lt;<mark>script</mark>&gt;" in out  # the snippet, marked inside the escaped text
+
+
+def test_redline_sides_colour_insertions_and_deletions() -> None:
+    ops = [
+        SimpleNamespace(op="equal", left="The victim", right="The victim"),
+        SimpleNamespace(op="replace", left="may", right="shall"),
+        SimpleNamespace(op="insert", left="", right="<b>promptly</b>"),
+        SimpleNamespace(op="delete", left="perhaps", right=""),
+    ]
+    left, right = markup.redline_sides(ops)
+    assert left == "The victim <del>may</del> <del>perhaps</del>"
+    assert right == "The victim <ins>shall</ins> <ins>&lt;b&gt;promptly&lt;/b&gt;</ins>"
+
+
+def test_md_escape_neutralises_markdown() -> None:
+    out = markup.md_escape("[click](javascript:alert(1)) **bold** :red[x] $x$")
+    assert "[" not in out.replace("\\[", "")
+    assert "\\*\\*bold\\*\\*" in out and "\\$x\\$" in out
+
+
+# --- URL state ----------------------------------------------------------------------------------
+
+
+def test_state_round_trips_through_query_params() -> None:
+    state = SearchState(
+        query="non-punishment of victims",
+        mode="keyword",
+        top_k=20,
+        year_from=2000,
+        year_to=2024,
+        filters={"jurisdiction": ("Veloria", "UN"), "language": ("en",)},
+    )
+    params = view_models.state_to_params(state)
+    as_lists = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    assert view_models.state_from_params(as_lists) == state
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, SearchState()),  # defaults
+        ({"mode": ["nonsense"], "k": ["x"]}, SearchState()),  # bad values dropped
+        ({"k": ["0"]}, SearchState()),  # top-k 0 is not "default": it is rejected explicitly
+        ({"q": ["  x  "], "doc": ["a", "a", ""]}, SearchState(query="x", filters={"doc": ("a",)})),
+    ],
+)
+def test_state_from_bad_params(params: dict[str, list[str]], expected: SearchState) -> None:
+    assert view_models.state_from_params(params) == expected
+
+
+def test_defaults_are_left_out_of_links() -> None:
+    assert view_models.state_to_params(SearchState(query="q")) == {"q": "q"}
+
+
+def test_facet_options_keep_selected_values_with_no_results() -> None:
+    counts = {"en": 3, "ka": 5, "": 1}
+    assert view_models.facet_options(counts, ["ru"]) == ["ka", "en", "ru"]
+    label = view_models.option_labeler(counts, view_models.LANGUAGE_NAMES)
+    assert label("ka") == "Georgian (5)" and label("ru") == "Russian (0)"
+
+
+# --- uploads ------------------------------------------------------------------------------------
+
+
+def _docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error"),
+    [
+        ("law.pdf", b"%PDF-1.7\n...", ""),
+        ("law.PDF", b"%PDF-1.4", ""),  # suffix case does not matter
+        ("draft.docx", _docx_bytes(), ""),
+        ("notes.txt", "Article 1 — ბავშვი".encode(), ""),
+        ("law.pdf", b"MZ\x90\x00 not a pdf", "not a PDF"),  # magic bytes disagree with the name
+        ("draft.docx", b"PK\x03\x04broken", "not a DOCX"),
+        ("notes.txt", b"\x00\x01\x02binary", "not a TXT"),
+        ("tool.exe", b"MZ", "unsupported file type"),
+        ("empty.txt", b"", "empty"),
+    ],
+)
+def test_check_upload(name: str, data: bytes, error: str) -> None:
+    check = uploads.check_upload(name, data)
+    assert (check.error == "") == (error == "")
+    assert error in check.error
+
+
+def test_size_limit() -> None:
+    check = uploads.check_upload("big.txt", b"a" * (1024 * 1024 + 1), max_mb=1)
+    assert "1 MB limit" in check.error
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("../../etc/passwd.txt", "passwd"),
+        ("C:\\Users\\x\\..\\law v2.pdf", "law_v2"),
+        ("..", "upload"),
+        ("კანონი.pdf", "upload"),  # no ASCII letters: a neutral name
+        ("a\x00b\n.txt", "ab"),
+    ],
+)
+def test_uploaded_names_never_become_paths(name: str, stem: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert uploads.safe_stem(name) == stem
+    check = uploads.UploadCheck(uploads.base_name(name), ".txt")
+    path = uploads.save_upload(check, b"text", folder=tmp_path)
+    assert path.parent.parent == tmp_path and path.name == f"{stem}.txt"
+    uploads.discard_upload(path)
+    assert not path.parent.exists()
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def _prov(label: str, heading: str = "") -> SimpleNamespace:
+    return SimpleNamespace(label=label, number=label.split()[-1], id=label, heading=heading)
+
+
+def test_crosswalk_rows_and_status_filter() -> None:
+    pairs = [
+        SimpleNamespace(
+            left=_prov("Article 1"), right=_prov("Article 1"), status="unchanged", similarity=1.0
+        ),
+        SimpleNamespace(
+            left=_prov("Article 2"),
+            right=_prov("Article 3", "Victims"),
+            status="modified",
+            similarity=0.8,
+            renumbered=True,
+        ),
+        SimpleNamespace(left=None, right=_prov("Article 2", "New"), status="added", similarity=0.0),
+        SimpleNamespace(left=_prov("Article 5", "Gone"), right=None, status="removed", similarity=0.0),
+    ]
+    rows = view_models.crosswalk_rows(pairs)
+    assert [r["status"] for r in rows] == ["unchanged", "modified", "added", "removed"]
+    assert rows[1] | {} == {
+        "#": 2,
+        "left": "Article 2",
+        "right": "Article 3",
+        "status": "modified",
+        "flags": "renumbered",
+        "similarity": 0.8,
+        "heading": "Victims",
+    }
+    assert rows[2]["left"] == "—" and rows[2]["similarity"] is None
+    assert rows[3]["heading"] == "Gone"
+    only = view_models.crosswalk_rows(pairs, ["added", "removed"])
+    assert [r["#"] for r in only] == [3, 4]
+    assert view_models.pair_title(pairs[1]) == "Article 2 → Article 3 (modified; renumbered)"
+
+
+def test_outline_rows_show_containers_once() -> None:
+    outline = [
+        {
+            "kind": "article",
+            "label": "Article 1",
+            "heading": "Scope",
+            "path": ["Chapter I"],
+            "page_start": 1,
+            "page_end": 1,
+        },
+        {
+            "kind": "article",
+            "label": "Article 2",
+            "heading": "",
+            "path": ["Chapter I"],
+            "page_start": 1,
+            "page_end": 2,
+        },
+        {
+            "kind": "article",
+            "label": "Article 3",
+            "heading": "",
+            "path": ["Chapter II"],
+            "page_start": 3,
+            "page_end": 3,
+        },
+    ]
+    rows = view_models.outline_rows(outline)
+    assert [r["structure"].strip("\u2003") for r in rows] == [
+        "Chapter I",
+        "Article 1",
+        "Article 2",
+        "Chapter II",
+        "Article 3",
+    ]
+    assert rows[2]["pages"] == "pp. 1–2" and rows[1]["pages"] == "p. 1"

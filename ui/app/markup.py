@@ -1,0 +1,115 @@
+"""HTML built only from escaped pieces: snippets with highlights, provision text, side-by-side redlines.
+
+Every function here escapes every piece of document text it is given, so pages may pass the result to
+``st.markdown(..., unsafe_allow_html=True)``. Output is one line (newlines become ``<br>``): Streamlit
+parses markdown, and a blank line would end the HTML block and let the rest be read as markdown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+CSS = (
+    "<style>"
+    ".ctkb-card{border:1px solid rgba(128,128,128,.35);border-radius:.5rem;padding:.6rem .8rem;margin:.2rem 0}"
+    ".ctkb-cite{font-weight:600}.ctkb-head{font-style:italic;margin:.15rem 0}"
+    ".ctkb-score{float:right;font-size:.8rem;opacity:.7}"
+    ".ctkb-card mark,.ctkb-prov mark{background:#fde68a;color:inherit;padding:0 .1em;border-radius:.15em}"
+    ".ctkb-prov{white-space:normal;line-height:1.5}"
+    ".ctkb-red{width:100%;border-collapse:collapse;table-layout:fixed}"
+    ".ctkb-red td,.ctkb-red th{vertical-align:top;border:1px solid rgba(128,128,128,.3);padding:.4rem;"
+    "text-align:left;word-wrap:break-word}"
+    ".ctkb-red del{background:#fecaca;color:#7f1d1d;text-decoration:line-through}"
+    ".ctkb-red ins{background:#bbf7d0;color:#14532d;text-decoration:none}"
+    ".ctkb-badge{display:inline-block;border-radius:.3rem;padding:0 .35rem;font-size:.8rem;margin-right:.3rem;"
+    "background:rgba(128,128,128,.18)}"
+    "</style>"
+)
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML (quotes too); newlines become ``<br>`` so the output stays one line."""
+    return html.escape("" if text is None else str(text), quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+def md_escape(text: object) -> str:
+    """Escape text for places Streamlit reads as markdown (labels, captions, plain ``st.markdown``)."""
+    flat = " ".join(("" if text is None else str(text)).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
+
+
+def segments_html(segments: Iterable[tuple[str, bool]]) -> str:
+    """``(piece, marked)`` pairs (e.g. ``Snippet.segments()``) as escaped HTML with ``<mark>``."""
+    return "".join(f"<mark>{esc(piece)}</mark>" if marked else esc(piece) for piece, marked in segments)
+
+
+def highlight_html(text: str, marks: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the ``[start, end)`` spans of ``marks`` highlighted; bad spans are ignored."""
+    pieces: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(marks):
+        start, end = max(start, pos), min(end, len(text))
+        if end <= start:
+            continue
+        if start > pos:
+            pieces.append((text[pos:start], False))
+        pieces.append((text[start:end], True))
+        pos = end
+    if pos < len(text):
+        pieces.append((text[pos:], False))
+    return segments_html(pieces)
+
+
+def snippet_html(snippet: Any) -> str:
+    """A ``search.snippet.Snippet`` (text + mark spans) as escaped HTML."""
+    return highlight_html(snippet.text, tuple(snippet.marks))
+
+
+def card_html(hit: Any) -> str:
+    """A result card: citation, heading, highlighted snippet, score."""
+    heading = f'<div class="ctkb-head">{esc(hit.heading)}</div>' if hit.heading else ""
+    return (
+        '<div class="ctkb-card">'
+        f'<span class="ctkb-score">score {hit.score:.3f}</span>'
+        f'<div class="ctkb-cite">{esc(hit.citation)}</div>'
+        f"{heading}"
+        f'<div class="ctkb-snip">{snippet_html(hit.snippet)}</div>'
+        "</div>"
+    )
+
+
+def text_html(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
+    """A whole provision's text, escaped, line breaks kept."""
+    return f'<div class="ctkb-prov">{highlight_html(text, marks)}</div>'
+
+
+def redline_sides(ops: Sequence[Any]) -> tuple[str, str]:
+    """Left (deletions struck) and right (insertions marked) HTML of a word diff (``search.diff.DiffOp``)."""
+    left: list[str] = []
+    right: list[str] = []
+    for op in ops:
+        if op.op == "equal":
+            left.append(esc(op.left))
+            right.append(esc(op.right))
+            continue
+        if op.left:
+            left.append(f"<del>{esc(op.left)}</del>")
+        if op.right:
+            right.append(f"<ins>{esc(op.right)}</ins>")
+    return " ".join(left), " ".join(right)
+
+
+def redline_table(left_title: str, right_title: str, rows: Sequence[tuple[str, str, str]]) -> str:
+    """Side-by-side table; ``rows`` are ``(row label, left html, right html)`` already built here."""
+    head = f"<tr><th style='width:9%'></th><th>{esc(left_title)}</th><th>{esc(right_title)}</th></tr>"
+    body = "".join(f"<tr><td>{esc(label)}</td><td>{lh}</td><td>{rh}</td></tr>" for label, lh, rh in rows)
+    return f'<table class="ctkb-red">{head}{body}</table>'
+
+
+def badges_html(labels: Iterable[str]) -> str:
+    return "".join(f'<span class="ctkb-badge">{esc(label)}</span>' for label in labels if label)

@@ -1,0 +1,188 @@
+"""PDF reader: the only module that imports pypdf.
+
+Text comes from pypdf's plain extraction; a ``visitor_text`` callback records where each run is
+drawn so that margin notes (see ``margins.py``) can be lifted out of the body. Every pypdf failure
+becomes a one-line ``InputError``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
+from ingest.errors import InputError
+from ingest.model import PageText
+from ingest.readers import margins
+from ingest.readers.margins import Run
+
+MAX_PAGES = 2000
+MAX_BYTES = 200 * 1024 * 1024
+_MIN_PAGE_CHARS = 25  # fewer non-space characters than this: the page has no usable text layer
+_MIN_TEXT_SHARE = 0.1  # below this share of pages with text, the PDF is treated as scanned
+
+# pypdf logs recoverable quirks ("Ignoring wrong pointing object") at WARNING; they are not actionable.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES) -> list[PageText]:
+    """One ``PageText`` per page (1-based); margin notes become ``MARGIN_MARK`` lines."""
+    reader = _open(path, max_bytes=max_bytes)
+    count = _page_count(reader)
+    if count > max_pages:
+        raise InputError(f"too many pages: {count} (limit {max_pages})")
+    runs = [_page_runs(reader, i) for i in range(count)]
+    with_text = sum(sum(len(r.text.strip()) for r in page) >= _MIN_PAGE_CHARS for page in runs)
+    if with_text == 0 or with_text < _MIN_TEXT_SHARE * count:
+        raise InputError("no text layer; OCR needed")
+    segs = [margins.segments(page) for page in runs]
+    columns = margins.find_columns(segs)
+    pages: list[PageText] = []
+    for i, page in enumerate(runs):
+        notes = margins.note_segments(segs[i], columns)
+        if notes:
+            text, found = margins.compose(page, notes)
+            pages.append(PageText(number=i + 1, text=text, margin_notes=found))
+        else:
+            pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
+    return pages
+
+
+def pdf_page_count(path: Path, *, max_bytes: int = MAX_BYTES) -> int:
+    """Number of pages, with the same checks and messages as ``read_pdf``."""
+    return _page_count(_open(path, max_bytes=max_bytes))
+
+
+def _open(path: Path, *, max_bytes: int) -> PdfReader:
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise InputError("empty file")
+    if size > max_bytes:
+        raise InputError(f"file too large: {size / 2**20:.0f} MB (limit {max_bytes / 2**20:.0f} MB)")
+    if b"%PDF-" not in head:
+        raise InputError(f"not a PDF (starts with {head[:16]!r})")
+    try:
+        reader = PdfReader(path, strict=False)
+        encrypted = reader.is_encrypted
+    except Exception as exc:  # pypdf raises many types (and RecursionError) on broken files
+        raise InputError(f"corrupt or truncated PDF: {_reason(exc)}") from exc
+    if encrypted:
+        _decrypt(reader)
+    return reader
+
+
+def _decrypt(reader: PdfReader) -> None:
+    """Owner-password-only PDFs open with the empty user password; others need a password."""
+    try:
+        ok = reader.decrypt("")
+    except DependencyError as exc:
+        raise InputError(f"encrypted PDF (cannot decrypt: {_reason(exc)})") from exc
+    except Exception as exc:
+        raise InputError(f"encrypted PDF (cannot decrypt: {_reason(exc)})") from exc
+    if not ok:
+        raise InputError("encrypted PDF (password required)")
+
+
+def _page_count(reader: PdfReader) -> int:
+    try:
+        count = len(reader.pages)
+    except FileNotDecryptedError as exc:
+        raise InputError("encrypted PDF (password required)") from exc
+    except Exception as exc:
+        raise InputError(f"corrupt or truncated PDF: {_reason(exc)}") from exc
+    if count == 0:
+        raise InputError("corrupt or truncated PDF: no pages found")
+    return count
+
+
+def _page_runs(reader: PdfReader, index: int) -> list[Run]:
+    """The page's text runs in pypdf's output order; their texts concatenate to ``extract_text()``."""
+    runs: list[Run] = []
+    widths: dict[int, _Metrics] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if not text:
+            return
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        c = tm[2] * cm[0] + tm[3] * cm[2]
+        d = tm[2] * cm[1] + tm[3] * cm[3]
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        em = size * math.hypot(c, d)
+        width = _text_width(text, font, widths) * size * math.hypot(a, b)
+        runs.append(Run(x, y, x + width, em, text, abs(b) < 1e-6 and abs(c) < 1e-6))
+
+    try:
+        reader.pages[index].extract_text(visitor_text=visit)
+    except (PyPdfError, Exception) as exc:
+        raise InputError(f"corrupt PDF: cannot extract text from page {index + 1}: {_reason(exc)}") from exc
+    return runs
+
+
+def _text_width(text: str, font: Any, cache: dict[int, _Metrics]) -> float:
+    """Width of ``text`` in ems: from the font's /Widths when present, else a per-character estimate."""
+    line = text.strip("\n").split("\n")[0]
+    if font is None:
+        return _estimate_width(line, "")
+    metrics = cache.get(id(font))
+    if metrics is None:
+        try:
+            table = [float(w) for w in font.get("/Widths", [])]
+            known = [w for w in table if w > 0]
+            metrics = _Metrics(
+                int(font.get("/FirstChar", 0)),
+                table,
+                (sum(known) / len(known)) if known else 500.0,
+                str(font.get("/BaseFont", "")),
+            )
+        except Exception:
+            metrics = _Metrics(0, [], 500.0, "")
+        cache[id(font)] = metrics
+    if not metrics.widths:  # the 14 standard fonts carry no widths
+        return _estimate_width(line, metrics.name)
+    total = 0.0
+    for ch in line:
+        k = ord(ch) - metrics.first
+        w = metrics.widths[k] if 0 <= k < len(metrics.widths) else 0.0
+        total += w if w > 0 else metrics.default
+    return total / 1000.0
+
+
+class _Metrics(NamedTuple):
+    first: int
+    widths: list[float]
+    default: float
+    name: str
+
+
+def _estimate_width(line: str, font_name: str) -> float:
+    """Times-like average widths per character class, slightly generous."""
+    if "Courier" in font_name:
+        return 0.6 * len(line)
+    total = 0.0
+    for ch in line:
+        if ch == " ":
+            total += 0.25
+        elif ch.islower():
+            total += 0.45
+        elif ch.isupper() or ch.isdigit():
+            total += 0.65
+        else:
+            total += 0.33
+    return total * (1.1 if any(n in font_name for n in ("Helvetica", "Arial")) else 1.0)
+
+
+def _reason(exc: BaseException) -> str:
+    """A one-line, bounded description of a pypdf exception."""
+    msg = " ".join(str(exc).split()) or type(exc).__name__
+    return msg if len(msg) <= 160 else msg[:157] + "..."

@@ -1,0 +1,217 @@
+"""Compare two expressions of a law: a crosswalk of provisions with status, flags and redlines.
+
+``compare_documents`` is what the CLI and the app call; ``compare_provisions`` is the pure core (vectors
+given), used by tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ingest.model import DocumentMeta, LegalDocument, Provision
+from search.align import AlignConfig, Matching, align_indices, provision_text
+from search.diff import DiffOp, normalise, word_diff
+
+Status = Literal["unchanged", "modified", "added", "removed"]
+STATUSES: tuple[Status, ...] = ("unchanged", "modified", "added", "removed")
+FLAGS = ("renumbered", "moved", "split", "merged")
+
+
+class PassageEmbedder(Protocol):
+    """What comparison needs from ``ingest.embedding.Embedder``: L2-normalised passage vectors."""
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One row of the crosswalk. A split has one Pair per part sharing ``left``; a merge shares ``right``."""
+
+    left: Provision | None
+    right: Provision | None
+    status: Status
+    renumbered: bool = False
+    moved: bool = False
+    split: bool = False
+    merged: bool = False
+    similarity: float = 0.0
+    diff: tuple[DiffOp, ...] = ()
+
+
+Alignment = Pair
+
+
+@dataclass(frozen=True)
+class Comparison:
+    left_meta: DocumentMeta
+    right_meta: DocumentMeta
+    pairs: tuple[Pair, ...]
+    summary: dict[str, int] = field(default_factory=dict)
+    cross_language: bool = False
+
+
+def embed_text(p: Provision, limit: int = 2000) -> str:
+    """Passage text for the embedder: heading then body, cut near the model window."""
+    body = f"{p.heading}. {p.text}" if p.heading else p.text
+    return normalise(body)[:limit]
+
+
+def _number_key(n: str) -> str:
+    return n.strip().strip(".").lower()
+
+
+def _longest_nondecreasing(seq: Sequence[int]) -> set[int]:
+    """Positions (in ``seq``) of one longest non-decreasing subsequence (patience sorting, O(n log n))."""
+    import bisect
+
+    tails: list[int] = []
+    tails_pos: list[int] = []
+    prev = [-1] * len(seq)
+    for pos, v in enumerate(seq):
+        k = bisect.bisect_right(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tails_pos.append(pos)
+        else:
+            tails[k] = v
+            tails_pos[k] = pos
+        prev[pos] = tails_pos[k - 1] if k else -1
+    keep: set[int] = set()
+    p = tails_pos[-1] if tails_pos else -1
+    while p >= 0:
+        keep.add(p)
+        p = prev[p]
+    return keep
+
+
+def _same(lp: Provision, rp: Provision) -> bool:
+    return normalise(lp.text) == normalise(rp.text) and normalise(lp.heading) == normalise(rp.heading)
+
+
+def _cross_modified(matched: list[tuple[int, int]], cos: np.ndarray) -> set[tuple[int, int]]:
+    """Across languages text equality is meaningless: flag pairs whose cosine is a low outlier."""
+    if len(matched) < 4:
+        return set()
+    vals = np.array([cos[i, j] for i, j in matched])
+    med = float(np.median(vals))
+    mad = max(float(np.median(np.abs(vals - med))) * 1.4826, 0.01)
+    return {(i, j) for (i, j), v in zip(matched, vals, strict=True) if v < med - 3.0 * mad}
+
+
+def build_pairs(left: Sequence[Provision], right: Sequence[Provision], m: Matching) -> tuple[Pair, ...]:
+    """Turn an index-level matching into crosswalk rows in right-document order."""
+    split_left = {i for i, _ in m.splits}
+    merge_right = {j for _, j in m.merges}
+    matched = sorted([*m.pairs, *m.splits, *m.merges], key=lambda p: (p[1], p[0]))
+    in_order = _longest_nondecreasing([i for i, _ in matched])
+    stable = {matched[k] for k in in_order}
+    cross_mod = _cross_modified(list(m.pairs), m.cosine) if m.cross_language else set()
+    rows: list[tuple[float, Pair]] = []
+    for i, j in matched:
+        lp, rp = left[i], right[j]
+        if m.cross_language:
+            sim = float(m.cosine[i, j])
+            status: Status = (
+                "modified" if (i, j) in cross_mod or (i in split_left or j in merge_right) else "unchanged"
+            )
+            diff: tuple[DiffOp, ...] = ()
+        else:
+            sim = fuzz.ratio(provision_text(lp), provision_text(rp)) / 100.0
+            status = "unchanged" if _same(lp, rp) else "modified"
+            diff = word_diff(lp.text, rp.text) if status == "modified" else ()
+        pair = Pair(
+            left=lp,
+            right=rp,
+            status=status,
+            renumbered=_number_key(lp.number) != _number_key(rp.number),
+            moved=(i, j) not in stable,
+            split=i in split_left,
+            merged=j in merge_right,
+            similarity=round(sim, 4),
+            diff=diff,
+        )
+        rows.append((float(j), pair))
+    # Removed provisions go where they stood: right after the row of their nearest stable left predecessor.
+    anchor = {}
+    for i, j in stable:
+        anchor[i] = max(anchor.get(i, -1.0), float(j))
+    used_left = {i for i, _ in matched}
+    last = -1.0
+    for i, lp in enumerate(left):
+        if i in anchor:
+            last = anchor[i]
+        if i not in used_left:
+            rows.append((last + 0.5 + i * 1e-6, Pair(left=lp, right=None, status="removed")))
+    used_right = {j for _, j in matched}
+    rows.extend(
+        (float(j), Pair(left=None, right=rp, status="added"))
+        for j, rp in enumerate(right)
+        if j not in used_right
+    )
+    rows.sort(key=lambda r: r[0])
+    return tuple(p for _, p in rows)
+
+
+def summarise(pairs: Sequence[Pair]) -> dict[str, int]:
+    out = {s: sum(p.status == s for p in pairs) for s in STATUSES}
+    for f in FLAGS:
+        out[f] = sum(bool(getattr(p, f)) for p in pairs)
+    return out
+
+
+def compare_provisions(
+    left: Sequence[Provision],
+    right: Sequence[Provision],
+    left_vecs: np.ndarray | None,
+    right_vecs: np.ndarray | None,
+    left_meta: DocumentMeta | None = None,
+    right_meta: DocumentMeta | None = None,
+    *,
+    cross_language: bool | None = None,
+    config: AlignConfig | None = None,
+) -> Comparison:
+    """Pure core: align two provision lists whose vectors are already computed."""
+    m = align_indices(left, right, left_vecs, right_vecs, cross_language=cross_language, config=config)
+    pairs = build_pairs(left, right, m)
+    return Comparison(
+        left_meta=left_meta or DocumentMeta(doc_id="left"),
+        right_meta=right_meta or DocumentMeta(doc_id="right"),
+        pairs=pairs,
+        summary=summarise(pairs),
+        cross_language=m.cross_language,
+    )
+
+
+def _languages_differ(a: DocumentMeta, b: DocumentMeta) -> bool | None:
+    if a.language and b.language:
+        return a.language != b.language
+    return None  # unknown: decided from the texts
+
+
+def compare_documents(
+    left: LegalDocument,
+    right: LegalDocument,
+    embedder: PassageEmbedder | None,
+    config: AlignConfig | None = None,
+) -> Comparison:
+    """Crosswalk of the article-level provisions (``LegalDocument.units()``) of two documents."""
+    lu, ru = left.units(), right.units()
+    lv = rv = None
+    if embedder is not None and lu and ru:
+        vecs = np.asarray(embedder.embed_passages([embed_text(p) for p in [*lu, *ru]]), dtype=np.float32)
+        lv, rv = vecs[: len(lu)], vecs[len(lu) :]
+    return compare_provisions(
+        lu,
+        ru,
+        lv,
+        rv,
+        left.meta,
+        right.meta,
+        cross_language=_languages_differ(left.meta, right.meta),
+        config=config,
+    )

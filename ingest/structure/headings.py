@@ -56,8 +56,10 @@ _OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-
 _MARKER_RE = re.compile(r"^(?:\(?\d{1,3}[.)°]|\(\w{1,4}\)|[a-z]\)|[a-z]\.\s|[-–•·*])")
 
 
-def _cased_start(s: str) -> bool:
-    return bool(s) and (s[0].isupper() or s[0] in "[\"“‘'(" or not s[0].isalpha() or not s[0].islower())
+def lower_start(s: str) -> bool:
+    """Starts with a lower-case letter. Georgian (Mkhedruli) counts as caseless: Unicode files its
+    letters as lower case since Mtavruli capitals were added, but running text never uses those."""
+    return bool(s) and s[0].islower() and not "\u10d0" <= s[0] <= "\u10ff"
 
 
 def title_like(text: str, *, max_len: int = 120) -> bool:
@@ -65,7 +67,7 @@ def title_like(text: str, *, max_len: int = 120) -> bool:
     t = text.strip()
     if not t or len(t) > max_len or _MARKER_RE.match(t):
         return False
-    if t[0].isalpha() and t[0].islower():
+    if lower_start(t):
         return False
     return not t.endswith((".", ";", ":", ",", "-", "—", "–")) and not TOC_TAIL_RE.search(t)
 
@@ -85,7 +87,7 @@ def _take_heading(lines: Sequence[Line], i: int) -> tuple[str, int]:
         return "", i
     k = j + 1
     follow = lines[k].text if k < len(lines) else ""
-    if len(text) > 70 and follow and follow[0].islower() and not is_caps(text):
+    if len(text) > 40 and lower_start(follow) and not is_caps(text):
         return "", i  # a wrapped first sentence of the body, not a heading
     parts, end = [text], j
     # Capitalised headings wrap over a few lines in PDFs.
@@ -106,10 +108,10 @@ def _continue_heading(lines: Sequence[Line], i: int, heading: str) -> tuple[str,
     if k >= len(lines) or lines[k].blank:
         return heading, i
     nxt = lines[k].text
-    if not nxt[:1].islower() and not heading.endswith("-"):
+    if not lower_start(nxt) and not heading.endswith("-"):
         return heading, i
     after = lines[k + 1].text if k + 1 < len(lines) else ""
-    if len(nxt) > 80 or nxt.endswith((".", ";", ":", ",")) or _MARKER_RE.match(nxt) or after[:1].islower():
+    if len(nxt) > 80 or nxt.endswith((".", ";", ":", ",")) or _MARKER_RE.match(nxt) or lower_start(after):
         return None if not is_caps(heading) else (heading, i)
     joined = heading[:-1] + nxt if heading.endswith("-") else f"{heading} {nxt}"
     return joined, k
@@ -119,7 +121,7 @@ def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool
     """Interpret what follows the number: (ok, heading, end, body_first, toc) or None to reject."""
     if not tail.strip():
         j = next_nonblank(lines, i, limit=3)
-        if j is not None and lines[j].text[:1].islower():
+        if j is not None and lower_start(lines[j].text):
             return None  # "Article 3" + "of this Protocol ...": a wrapped cross-reference
         heading, end = _take_heading(lines, i)
         return True, heading, end, "", False
@@ -129,7 +131,7 @@ def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool
         if not rest:
             heading, end = _take_heading(lines, i)
             return True, heading, end, "", False
-        if rest[:1].islower() and not unit:
+        if lower_start(rest) and not unit:
             return None
         toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
         if rest.startswith("(") or len(rest) > 200:
@@ -224,9 +226,10 @@ def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list
             heading, body_first = pk.group("h").strip(), pk.group("b").strip()
         elif headings and title_like(rest, max_len=80) and len(line.text) < 0.6 * width and rest[:1] != "(":
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-            if not (nxt[:1].islower() and len(rest) > 40):
+            if not (lower_start(nxt) and len(rest) > 40):
                 heading, body_first = rest, ""
-        out.append(Cand(i, "numbered", "section", m.group("num"), "", heading, end, body_first))
+        toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
+        out.append(Cand(i, "numbered", "section", m.group("num"), "", heading, end, body_first, toc))
     return out
 
 

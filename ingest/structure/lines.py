@@ -47,7 +47,11 @@ def flatten(pages: Sequence[PageText]) -> tuple[list[Line], list[MarginNote]]:
                 prev = notes[-1] if notes else None
                 # A note continues the previous one when nothing came between or it starts lower-case
                 # (a two-line note interleaved with the section text).
-                if prev and prev.page == page.number and (last_was_note or note[:1].islower()):
+                if (
+                    prev
+                    and prev.page == page.number
+                    and (last_was_note or note[:1].islower() and not "\u10d0" <= note[0] <= "\u10ff")
+                ):
                     joined = prev.text[:-1] + note if prev.text.endswith("-") else f"{prev.text} {note}"
                     notes[-1] = MarginNote(prev.at, prev.page, joined)
                 else:

@@ -258,16 +258,19 @@ def _container(o: _Open, lines: list[Line]) -> Provision:
 
 
 def _preamble(lines: list[Line], first: int, meta: DocumentMeta) -> Provision | None:
+    """Text before the first heading. A short title above an explicit "Preamble" heading is dropped."""
     head = preamble_heading(lines, first)
-    body = lines[head + 1 : first] if head is not None else lines[:first]
-    if head is None:
+    if head is not None and sum(1 for ln in lines[:head] if ln.text) <= 5:
+        body = lines[head + 1 : first]
+    else:
+        body = [ln for n, ln in enumerate(lines[:first]) if n != head]
         body = _trim(body)
         if body and meta.title and body[0].text.casefold() == meta.title.strip().casefold():
             body = body[1:]
     body = _trim(body)
     if not body:
         return None
-    start = lines[head].page if head is not None else body[0].page
+    start = lines[head].page if head is not None and body[0].page >= lines[head].page else body[0].page
     return _unit("preamble", "preamble", "", "Preamble", "", body, start, (), "")
 
 

@@ -89,6 +89,7 @@ def select_numbered(cands: Sequence[Cand], containers: Sequence[Cand], lines: Se
     chain = heaviest_chain(plausible, weights, lambda c: number_key(c.number))
     # A number far ahead of its predecessor is a stray line unless the next one continues from it.
     kept: list[Cand] = []
+    chain = [c for c in chain if not c.toc]
     for n, c in enumerate(chain):
         base = number_key(c.number)[0]
         prev = number_key(kept[-1].number)[0] if kept else 0

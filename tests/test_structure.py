@@ -1,0 +1,359 @@
+"""Structure parser on small synthetic documents: heading detection (table), languages,
+sub-structure, ids and numbers, margin notes, TOCs, and Hypothesis invariants."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ingest.model import DocumentMeta, LegalDocument, PageText
+from ingest.structure import parse_document
+from ingest.structure.patterns import id_number, number_key
+
+META = DocumentMeta(doc_id="t", title="Test Act", language="en")
+
+
+def parse(text: str, meta: DocumentMeta = META) -> LegalDocument:
+    return parse_document([PageText(i + 1, p) for i, p in enumerate(text.split("\f"))], meta)
+
+
+def labels(doc: LegalDocument) -> list[str]:
+    return [u.label for u in doc.numbered_units()]
+
+
+# (text, expected unit labels) — one row per case, the comment says what it guards.
+HEADING_CASES = [
+    # treaty style: number line, heading on the next line
+    (
+        "Article 1\n\nScope\n\nThis applies.\n\nArticle 2\n\nDefinitions\n\nIn this Act:",
+        ["Article 1", "Article 2"],
+    ),
+    # lower-case cross-reference wrapped to a line start is running text
+    (
+        "Article 1\nPurpose\nThe offences established in accordance with\narticle 5 of this Protocol shall be offences.\n"
+        "Article 2\nScope\nText.",
+        ["Article 1", "Article 2"],
+    ),
+    # capitalised cross-reference at a line start ("Article 3 of this Protocol")
+    (
+        "Article 1\nPurpose\nThe conduct set forth in\nArticle 3 of this Protocol, when committed.\nArticle 2\nScope\nText.",
+        ["Article 1", "Article 2"],
+    ),
+    # the wrap falls right after the number: "Article 3" + "of this Protocol"
+    (
+        "Article 1\nPurpose\nThe conduct set forth in\nArticle 3\nof this Protocol shall be punished.\nArticle 2\nScope\nText.",
+        ["Article 1", "Article 2"],
+    ),
+    # "Article 6, paragraph 3, of the Protocol" in commentary
+    (
+        "Article 1. Title\nText.\nArticle 6, paragraph 3, of the Protocol obliges States.\nArticle 2. Scope\nText.",
+        ["Article 1", "Article 2"],
+    ),
+    # a stray heading-like line far ahead in the numbering does not break the sequence
+    (
+        "Article 1\nA\nText.\nArticle 2\nB\nText.\nArticle 45\nQuoted\nText.\nArticle 3\nC\nText.\nArticle 4\nD\nText.",
+        ["Article 1", "Article 2", "Article 3", "Article 4"],
+    ),
+    # a backwards "Article 1" (quoted by an amendment) is not a new unit
+    (
+        "Article 1\nA\nText.\nArticle 2\nB\nText.\nArticle 1\nQuoted\nText.\nArticle 3\nC\nText.",
+        ["Article 1", "Article 2", "Article 3"],
+    ),
+    # abbreviations and capitals are cited canonically
+    ("Art. 1 – Scope\nText.\nART. 2 – Terms\nText.", ["Article 1", "Article 2"]),
+    ("ARTICLE 5 – Criminalization\nText.\nARTICLE 6 – Jurisdiction\nText.", ["Article 5", "Article 6"]),
+    # US Code sections with insertions
+    (
+        "§ 1592. Documents\nText.\n§ 1593. Mandatory restitution\nText.\n§ 1593A. Benefitting\nText.\n§ 1594. General\nText.",
+        ["§ 1592", "§ 1593", "§ 1593A", "§ 1594"],
+    ),
+    (
+        "§ 7103. Task Force\nText.\n§ 7103a. Partnerships\nText.\n§ 7109b. Award\nText.",
+        ["§ 7103", "§ 7103a", "§ 7109b"],
+    ),
+    # "under section 1591" and "Section 1591 of title 18" never start a unit
+    (
+        "Section 1. Offence\nA person who acts under section 1591\nSection 1591 of title 18 applies.\nSection 2. Penalty\nText.",
+        ["Section 1", "Section 2"],
+    ),
+    # superscript and dashed insertions (Georgian/Russian codes)
+    (
+        "Article 143\nA\nText.\nArticle 143¹\nB\nText.\nArticle 143-2\nC\nText.\nArticle 144\nD\nText.",
+        ["Article 143", "Article 143¹", "Article 143-2", "Article 144"],
+    ),
+    # model-law commentary: "Article 1 is redundant ..." stays in the text
+    (
+        "Article 1. [Title]\nThe Law.\nCommentary\nArticle 1 is redundant when there is a separate law.\nArticle 2. Commencement\nText.",
+        ["Article 1", "Article 2"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADING_CASES)
+def test_heading_detection(text: str, expected: list[str]) -> None:
+    assert labels(parse(text)) == expected
+
+
+def test_heading_on_next_line_and_same_line() -> None:
+    doc = parse("Article 1\n\nUse of terms\n\nFor the purposes:\n\nArticle 2 – Scope\nThis applies.")
+    a1, a2 = doc.numbered_units()
+    assert (a1.heading, a1.text) == ("Use of terms", "For the purposes:")
+    assert (a2.heading, a2.text) == ("Scope", "This applies.")
+
+
+def test_body_first_line_is_not_a_heading_when_it_wraps() -> None:
+    doc = parse(
+        "Article 1\nThe States Parties shall adopt such measures as may be necessary to\nestablish offences.\nArticle 2\nScope\nText."
+    )
+    assert doc.numbered_units()[0].heading == ""
+
+
+def test_toc_entries_are_not_units() -> None:
+    doc = parse(
+        "Contents\nArticle 1. Title 3\nArticle 2. Scope 4\nArticle 3. Final 5\n\fArticle 1. Title\nBody one.\nArticle 2. Scope\nBody two.\nArticle 3. Final\nBody three."
+    )
+    units = doc.numbered_units()
+    assert [u.label for u in units] == ["Article 1", "Article 2", "Article 3"]
+    assert all(u.page_start == 2 for u in units)
+
+
+def test_chapters_and_paths() -> None:
+    doc = parse(
+        "Title of treaty\n\nPreamble\n\nThe Parties agree.\n\nCHAPTER I\n\nGENERAL\n\nArticle 1\n\nPurpose\n\nText.\n\nCHAPTER II\n\nOFFENCES\n\nArticle 2\n\nOffence\n\nText."
+    )
+    pre, a1, a2 = doc.units()
+    assert (pre.id, pre.kind, pre.text) == ("preamble", "preamble", "The Parties agree.")
+    assert (a1.id, a1.path) == ("chp_1__art_1", ("Chapter I – GENERAL",))
+    assert (a2.id, a2.path) == ("chp_2__art_2", ("Chapter II – OFFENCES",))
+
+
+def test_bare_roman_chapters_of_treaties() -> None:
+    doc = parse(
+        "I\n\nGeneral provisions\n\nArticle 1\n\nPurpose\n\nText.\n\nII\n\nFinal provisions\n\nArticle 2\n\nEntry into force\n\nText."
+    )
+    assert [c.label for c in doc.provisions] == ["Chapter I", "Chapter II"]
+    assert [u.id for u in doc.units()] == ["chp_1__art_1", "chp_2__art_2"]
+
+
+def test_paragraphs_and_points() -> None:
+    doc = parse(
+        "Article 5\nCriminalization\n1. Each State shall act.\n2. Each State shall also:\na) attempting;\nb) participating; and\nc) organizing.\nArticle 6\nScope\nText."
+    )
+    art5 = doc.numbered_units()[0]
+    assert [c.id for c in art5.children] == ["art_5__para_1", "art_5__para_2"]
+    points = art5.children[1].children
+    assert [p.id for p in points] == [
+        "art_5__para_2__point_a",
+        "art_5__para_2__point_b",
+        "art_5__para_2__point_c",
+    ]
+    assert points[0].label == "Article 5(2)(a)" and points[2].text == "c) organizing."
+    assert art5.text.startswith("1. Each State") and "c) organizing." in art5.text
+
+
+def test_roman_points_after_h_are_letters() -> None:
+    body = "\n".join(f"({c}) item {c};" for c in "abcdefghij")
+    doc = parse(f"Article 1\nTerms\n{body}\nArticle 2\nScope\nText.")
+    assert [c.number for c in doc.numbered_units()[0].children] == list("abcdefghij")
+
+
+def test_us_code_levels() -> None:
+    doc = parse(
+        "§ 1591. Sex trafficking\n(a) Whoever knowingly\n(1) recruits; or\n(2) benefits,\nshall be punished.\n(b) The punishment is\n(1) a fine; and\n(A) more;\n§ 1592. Documents\nText."
+    )
+    sec = doc.numbered_units()[0]
+    assert [c.id for c in sec.children] == ["sec_1591__point_a", "sec_1591__point_b"]
+    assert [c.number for c in sec.children[1].children] == ["1"]
+    assert sec.children[1].children[0].children[0].id == "sec_1591__point_b__subpoint_1__subpoint_a"
+
+
+def test_gazette_sections_with_margin_notes() -> None:
+    text = (
+        "AN ACT TO PROVIDE FOR THINGS.\nBE it enacted by the Parliament as follows:-\n\x1fShort title.\n"
+        "1. (1) This Act may be cited as the Test Act.\n(2) It comes into force on a date.\nPART I\nOBJECTS\n"
+        "\x1fObjects of the\n\x1fAct.\n2. The objects of this Act shall be to-\n(a) do one thing;\n(b) do another.\n"
+        '\f\x1fInterpretation.\n3. In this Act, unless the context otherwise requires-\n"Minister" means the Minister.'
+    )
+    doc = parse(text)
+    s1, s2, s3 = doc.numbered_units()
+    assert [(s.label, s.heading) for s in (s1, s2, s3)] == [
+        ("Section 1", "Short title"),
+        ("Section 2", "Objects of the Act"),
+        ("Section 3", "Interpretation"),
+    ]
+    assert s2.id == "part_1__sec_2" and s2.path == ("Part I – OBJECTS",)
+    assert "\x1f" not in "".join(p.text for p in doc.walk()) and "Short title" not in s1.text
+    assert (s3.page_start, s3.page_end) == (2, 2)
+    assert [c.id for c in s1.children] == ["sec_1__para_1", "sec_1__para_2"]
+
+
+def test_pages_span_across_page_breaks() -> None:
+    doc = parse("Article 1\nA\nStarts here\fand ends here.\nArticle 2\nB\nText.")
+    a1, a2 = doc.numbered_units()
+    assert (a1.page_start, a1.page_end, a2.page_start) == (1, 2, 2)
+
+
+def test_numbering_gap_warning() -> None:
+    doc = parse("Article 1\nA\nText.\nArticle 2\nB\nText.\nArticle 4\nD\nText.")
+    assert labels(doc) == ["Article 1", "Article 2", "Article 4"]
+    assert any("gap" in w for w in doc.warnings)
+
+
+# Synthetic snippets (written for these tests) in the project's languages.
+LANGUAGE_CASES = [
+    (
+        "ru",
+        "Глава 1. Общие положения\nСтатья 1. Основные понятия\nТекст.\nСтатья 2. Цели\nТекст.",
+        ["Статья 1", "Статья 2"],
+        "chp_1__art_2",
+        "Глава 1 – Общие положения",
+    ),
+    (
+        "ru",
+        "Раздел I\nОБЩАЯ ЧАСТЬ\nГлава 2\nСтатья 127¹. Торговля людьми\nТекст.\nСтатья 127². Использование рабского труда\nТекст.",
+        ["Статья 127¹", "Статья 127²"],
+        "part_1__chp_2__art_127_2",
+        "Глава 2",
+    ),
+    (
+        "ka",
+        "თავი I. ზოგადი დებულებები\nმუხლი 1. კანონის მიზანი\nტექსტი.\nმუხლი 143¹. ადამიანით ვაჭრობა\nტექსტი.",
+        ["მუხლი 1", "მუხლი 143¹"],
+        "chp_1__art_143_1",
+        "თავი I – ზოგადი დებულებები",
+    ),
+    (
+        "ka",
+        "კარი II\nთავი III\nმუხლი 5. ტერმინები\nტექსტი.\nმუხლი 6. მიზნები\nტექსტი.",
+        ["მუხლი 5", "მუხლი 6"],
+        "part_2__chp_3__art_6",
+        "თავი III",
+    ),
+    (
+        "hy",
+        "Գլուխ 2. Հիմնական դրույթներ\nՀոդված 5. Մարդկանց թրաֆիքինգ\nՏեքստ.\nՀոդված 6. Տուժողներ\nՏեքստ.",
+        ["Հոդված 5", "Հոդված 6"],
+        "chp_2__art_6",
+        "Գլուխ 2 – Հիմնական դրույթներ",
+    ),
+    (
+        "az",
+        "Fəsil 2. Ümumi müddəalar\nMaddə 5. İnsan alveri\nMətn.\nMaddə 6. Qurbanlar\nMətn.",
+        ["Maddə 5", "Maddə 6"],
+        "chp_2__art_6",
+        "Fəsil 2 – Ümumi müddəalar",
+    ),
+    (
+        "nl",
+        "Hoofdstuk II\nStrafbepalingen\nAfdeling 1\nArtikel 5\nMensenhandel\nTekst.\nArtikel 6\nUitbuiting\nTekst.",
+        ["Artikel 5", "Artikel 6"],
+        "chp_2__dvs_1__art_6",
+        "Afdeling 1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected", "last_id", "last_crumb"), LANGUAGE_CASES)
+def test_languages(lang: str, text: str, expected: list[str], last_id: str, last_crumb: str) -> None:
+    doc = parse(text, META.with_(language=lang))
+    units = doc.numbered_units()
+    assert [u.label for u in units] == expected
+    assert units[-1].id == last_id and units[-1].path[-1] == last_crumb
+
+
+def test_report_numbered_paragraphs_and_preface() -> None:
+    paras = "\n".join(f"{n}. The Committee notes point {n} at some length here." for n in range(1, 8))
+    doc = parse(
+        f"GENERAL COMMENT\nFinal version\n\nI. OBJECTIVES\n{paras}",
+        DocumentMeta(doc_id="r", doc_type="report"),
+    )
+    units = doc.units()
+    assert units[0].kind == "preamble" and units[0].text == "GENERAL COMMENT\nFinal version"
+    assert [u.label for u in units[1:3]] == ["Paragraph 1", "Paragraph 2"] and units[1].kind == "clause"
+    assert units[1].id == "chp_1__clause_1"
+
+
+def test_policy_outline_headings() -> None:
+    text = "Guide\n\n1. Introduction\nThis guide explains things at length.\n1.1 Background\nMore text here.\n2. Identification\nText.\nANNEXED FORMS\nForms."
+    doc = parse(text, DocumentMeta(doc_id="g", doc_type="guide"))
+    assert [(u.id, u.heading) for u in doc.units()] == [
+        ("preamble", ""),
+        ("clause_1", "Introduction"),
+        ("clause_1_1", "Background"),
+        ("clause_2", "Identification"),
+        ("clause_h1", "ANNEXED FORMS"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "ident", "key"),
+    [
+        ("5", "5", (5, 0, "")),
+        ("143¹", "143_1", (143, 1, "")),
+        ("143-1", "143_1", (143, 1, "")),
+        ("7103a", "7103a", (7103, 0, "a")),
+        ("1593A", "1593a", (1593, 0, "a")),
+        ("II", "2", (2, 0, "")),  # roman chapter numbers become arabic in ids
+    ],
+)
+def test_numbers(number: str, ident: str, key: tuple[int, int, str]) -> None:
+    assert id_number(number) == ident and number_key(number) == key
+
+
+# ---- Hypothesis invariants -------------------------------------------------------------------
+
+_words = st.sampled_from(
+    [
+        "the",
+        "State",
+        "shall",
+        "article 5",
+        "Article 3 of this Protocol",
+        "(a)",
+        "1.",
+        "victims",
+        "§ 1591",
+        "CHAPTER",
+    ]
+)
+_sentence = st.lists(_words, min_size=1, max_size=12).map(lambda w: " ".join(w) + ".")
+_para = st.lists(_sentence, min_size=1, max_size=4).map(" ".join)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    parts = []
+    for n in range(1, draw(st.integers(1, 8)) + 1):
+        if draw(st.booleans()):
+            parts.append(f"CHAPTER {n}\nPART TITLE {n}")
+        marker = draw(
+            st.sampled_from(
+                ["Article {n}\nHeading {n}", "Article {n}. Heading", "§ {n}. Heading", "{n}. (1) Body"]
+            )
+        )
+        parts.append(marker.format(n=n))
+        for m, para in enumerate(draw(st.lists(_para, min_size=0, max_size=4)), 1):
+            parts.append(f"{m}. {para}" if draw(st.booleans()) else para)
+            if draw(st.integers(0, 4)) == 0:
+                parts.append("\f")
+    return "\n".join(parts).replace("\n\f\n", "\f")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_invariants_on_generated_documents(text: str) -> None:
+    doc = parse(text)
+    ids = [p.id for p in doc.walk()]
+    assert len(ids) == len(set(ids))
+    n_pages = text.count("\f") + 1
+    for p in doc.walk():
+        assert 1 <= p.page_start <= p.page_end <= n_pages, p.id
+    assert parse(text) == doc  # deterministic
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_any_text_parses(text: str) -> None:
+    doc = parse(text)
+    assert len({p.id for p in doc.walk()}) == len(list(doc.walk()))

@@ -189,26 +189,23 @@ def load_sentence_transformer(spec: ModelSpec, device: str | None = None) -> Sen
 def token_counter(spec: ModelSpec) -> Callable[[str], int]:
     """Tokens the model sees for ``text`` embedded as a passage (prompt and special tokens included).
 
-    ``count(text) <= spec.max_tokens`` therefore means nothing is truncated. Uses the fast
-    tokenizer alone (no model load).
+    ``count(text) <= spec.max_tokens`` therefore means nothing is truncated. Uses the same tokenizer
+    sentence-transformers loads (transformers rebuilds the pre-tokenizer, so the raw tokenizer.json
+    can differ on trailing whitespace), without loading the model.
     """
-    prompt = spec.passage_prompt
-    tok_file = Path(spec.path) / "tokenizer.json"
-    if tok_file.is_file():
-        from tokenizers import Tokenizer
-
-        tok = Tokenizer.from_file(str(tok_file))
-        tok.no_truncation()
-        tok.no_padding()
-
-        def count(text: str) -> int:
-            return len(tok.encode(prompt + text, add_special_tokens=True).ids)
-
-        return count
-
     from transformers import AutoTokenizer
 
+    prompt = spec.passage_prompt
     hf_tok = AutoTokenizer.from_pretrained(spec.path, local_files_only=True)
+    backend = getattr(hf_tok, "backend_tokenizer", None)
+    if backend is not None:  # fast tokenizer: count without truncation or padding
+        backend.no_truncation()
+        backend.no_padding()
+
+        def count(text: str) -> int:
+            return len(backend.encode(prompt + text, add_special_tokens=True).ids)
+
+        return count
 
     def count_slow(text: str) -> int:
         return len(hf_tok(prompt + text, add_special_tokens=True, truncation=False)["input_ids"])

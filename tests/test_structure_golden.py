@@ -1,0 +1,284 @@
+"""Structure of real documents: golden outlines (ids, numbers, headings, page spans; no text) and
+targeted checks. Set CTKB_UPDATE_GOLDEN=1 to rewrite the golden files, then review the diff."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.model import SUB_KINDS, DocumentMeta, LegalDocument, PageText
+from ingest.structure import parse_document
+
+GOLDEN = Path(__file__).parent / "golden" / "structure"
+UPDATE = os.environ.get("CTKB_UPDATE_GOLDEN") == "1"
+
+TXT_DOCS = sorted(
+    [
+        "asean_plan_of_action_tip_2015",
+        "bali_process_nexus_practitioner_guide_victim_id_2021",
+        "bali_process_policy_guide_victim_identification_2015",
+        "coe_cets197_convention_2005",
+        "coe_cets197_convention_2005_nl",
+        "echr_factsheet_trafficking_2024",
+        "greta_guidance_note_international_protection_2020",
+        "greta_uk_third_round_evaluation_2021",
+        "ilo_c029_forced_labour_convention_1930",
+        "ilo_c029_forced_labour_convention_1930_nl",
+        "lk_act30_2005_saarc_trafficking_convention",
+        "lk_penal_code_amendment_act16_2006",
+        "lk_victims_witnesses_protection_act10_2023",
+        "lk_victims_witnesses_protection_act4_2015",
+        "nl_wetboek_van_strafrecht_art273f_mensenhandel",
+        "pk_bonded_labour_system_abolition_act_1992",
+        "uk_cps_legal_guidance_modern_slavery_offences_defences",
+        "uk_haughey_modern_slavery_act_review_2016",
+        "uk_home_office_nrm_first_responder_guidance_page",
+        "un_crc_general_comment_6_2005",
+        "un_palermo_protocol_2000",
+        "un_palermo_protocol_2000_nl",
+        "un_smuggling_of_migrants_protocol_2000",
+        "un_smuggling_of_migrants_protocol_2000_nl",
+        "un_supplementary_slavery_convention_1956",
+        "un_supplementary_slavery_convention_1956_nl",
+        "unodc_issue_paper_abuse_of_vulnerability_2013",
+        "unodc_model_law_tip_2009",
+        "us_18usc_ch77_peonage_slavery_trafficking",
+        "us_22usc_ch78_tvpa",
+        "us_ag_annual_report_congress_tip_fy2015",
+        "us_ag_guidelines_victim_witness_assistance_2022",
+    ]
+)
+PDF_DOCS = [
+    "lk_act30_2005_saarc_trafficking_convention",
+    "lk_penal_code_amendment_act16_2006",
+    "lk_victims_witnesses_protection_act4_2015",
+    "lk_victims_witnesses_protection_act10_2023",
+    "unodc_model_law_tip_2009",
+    "pk_bonded_labour_system_abolition_act_1992",
+]
+
+
+def txt_pages(corpus: Path, stem: str) -> list[PageText]:
+    text = (corpus / f"{stem}.txt").read_text(encoding="utf-8")
+    return [PageText(i + 1, page) for i, page in enumerate(text.split("\f"))]
+
+
+def pdf_pages(corpus: Path, stem: str) -> list[PageText]:
+    readers = pytest.importorskip("ingest.readers", reason="PDF reader not available")
+    pages = readers.read_pages(corpus / "pdf" / f"{stem}.pdf")
+    try:
+        from ingest.clean import clean_pages
+    except ImportError:
+        pytest.skip("ingest.clean not available yet")
+    return clean_pages(pages)
+
+
+def parse_txt(corpus: Path, stem: str) -> LegalDocument:
+    return parse_document(txt_pages(corpus, stem), DocumentMeta(doc_id=stem, source=f"{stem}.txt"))
+
+
+def parse_pdf(corpus: Path, stem: str) -> LegalDocument:
+    return parse_document(pdf_pages(corpus, stem), DocumentMeta(doc_id=stem, source=f"{stem}.pdf"))
+
+
+def outline(doc: LegalDocument) -> dict[str, object]:
+    rows = []
+    for p in doc.walk():
+        if p.kind in SUB_KINDS:
+            continue
+        row: dict[str, object] = {
+            "id": p.id,
+            "kind": p.kind,
+            "number": p.number,
+            "label": p.label,
+            "heading": p.heading[:100],
+            "pages": [p.page_start, p.page_end],
+        }
+        if p.is_unit:
+            row["chars"] = len(p.text)
+            row["subs"] = sum(1 for x in p.walk() if x.kind in SUB_KINDS)
+        rows.append(row)
+    return {
+        "units": len(doc.units()),
+        "numbered": len(doc.numbered_units()),
+        "warnings": list(doc.warnings),
+        "outline": rows,
+    }
+
+
+def check_golden(name: str, doc: LegalDocument) -> None:
+    path = GOLDEN / f"{name}.json"
+    got = outline(doc)
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return
+    assert path.exists(), f"no golden outline {path.name}: run with CTKB_UPDATE_GOLDEN=1 and review it"
+    assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("stem", TXT_DOCS)
+def test_golden_txt(corpus_real: Path, stem: str) -> None:
+    check_golden(stem, parse_txt(corpus_real, stem))
+
+
+@pytest.mark.parametrize("stem", PDF_DOCS)
+def test_golden_pdf(corpus_real: Path, stem: str) -> None:
+    check_golden(f"{stem}.pdf", parse_pdf(corpus_real, stem))
+
+
+# ---- targeted checks ------------------------------------------------------------------------
+
+
+def by_chapter(doc: LegalDocument) -> dict[str, list[str]]:
+    return {c.number: [u.number for u in c.children if u.is_unit] for c in doc.provisions if not c.is_unit}
+
+
+def test_palermo(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "un_palermo_protocol_2000")
+    arts = doc.numbered_units()
+    assert [a.label for a in arts] == [f"Article {n}" for n in range(1, 21)]
+    rng = lambda a, b: [str(n) for n in range(a, b + 1)]  # noqa: E731
+    assert by_chapter(doc) == {"I": rng(1, 5), "II": rng(6, 8), "III": rng(9, 13), "IV": rng(14, 20)}
+    art3 = arts[2]
+    assert art3.id == "chp_1__art_3" and art3.heading == "Use of terms"
+    assert [p.id for p in art3.children] == [f"chp_1__art_3__point_{x}" for x in "abcd"]
+    assert art3.path == ("Chapter I – General Provisions",)
+    assert doc.units()[0].kind == "preamble" and doc.units()[0].text.startswith("The States Parties")
+    # the cross-reference "in accordance with article 5 of this Protocol" stays in Article 1
+    assert "article 5 of this Protocol" in arts[0].text
+
+
+def test_palermo_dutch(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "un_palermo_protocol_2000_nl")
+    assert [a.label for a in doc.numbered_units()] == [f"Artikel {n}" for n in range(1, 21)]
+    assert [p.number for p in doc.numbered_units()[1].children] == ["a", "b", "c"]
+
+
+def test_cets197(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "coe_cets197_convention_2005")
+    assert [a.number for a in doc.numbered_units()] == [str(n) for n in range(1, 48)]
+    chapters = by_chapter(doc)
+    assert list(chapters) == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    assert chapters["III"] == [str(n) for n in range(10, 18)] and chapters["X"] == [
+        str(n) for n in range(42, 48)
+    ]
+    assert doc.numbered_units()[38].heading.startswith("Relationship with the Protocol")  # a 200-char heading
+
+
+def test_us_18usc_ch77(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "us_18usc_ch77_peonage_slavery_trafficking")
+    numbers = [u.number for u in doc.numbered_units()]
+    assert numbers == [str(n) for n in range(1581, 1594)] + ["1593A", "1594", "1595", "1595A", "1596", "1597"]
+    s = {u.number: u for u in doc.numbered_units()}
+    assert s["1593A"].label == "§ 1593A" and s["1593A"].id == "title_18__chp_77__sec_1593a"
+    assert s["1592"].heading.startswith("Unlawful conduct with respect to documents")
+    assert s["1591"].path == (
+        "Title 18 – CRIMES AND CRIMINAL PROCEDURE",
+        "Chapter 77 – PEONAGE, SLAVERY, AND TRAFFICKING IN PERSONS",
+    )
+
+
+def test_us_22usc_ch78(corpus_real: Path) -> None:
+    numbers = {u.number for u in parse_txt(corpus_real, "us_22usc_ch78_tvpa").numbered_units()}
+    assert {"7101", "7102", "7103a", "7105", "7109b", "7115"} <= numbers and len(numbers) == 26
+
+
+@pytest.mark.parametrize(
+    ("stem", "count"),
+    [
+        ("ilo_c029_forced_labour_convention_1930", 33),
+        ("ilo_c029_forced_labour_convention_1930_nl", 33),
+        ("un_smuggling_of_migrants_protocol_2000", 25),
+        ("un_smuggling_of_migrants_protocol_2000_nl", 25),
+        ("un_supplementary_slavery_convention_1956", 15),
+        ("un_supplementary_slavery_convention_1956_nl", 15),
+    ],
+)
+def test_treaty_article_counts(corpus_real: Path, stem: str, count: int) -> None:
+    assert [u.number for u in parse_txt(corpus_real, stem).numbered_units()] == [
+        str(n) for n in range(1, count + 1)
+    ]
+
+
+def test_model_law_txt_commentary_is_not_an_article(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "unodc_model_law_tip_2009")
+    arts = [u for u in doc.units() if u.kind == "article"]
+    assert [a.number for a in arts] == [str(n) for n in range(1, 39)]
+    assert [c.number for c in doc.provisions if c.kind == "chapter"] == [
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
+        "X",
+    ]
+    art1 = arts[0]
+    assert art1.page_start == 8 and "Article 1 is redundant" in art1.text  # commentary stays with its article
+    assert all(a.page_start >= 8 for a in arts)  # the table of contents (pages 5-6) gives no units
+
+
+def test_greta_numbered_paragraphs(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "greta_uk_third_round_evaluation_2021")
+    paras = [u for u in doc.units() if u.kind == "clause" and u.number]
+    assert [u.number for u in paras[:3]] == ["1", "2", "3"] and len(paras) >= 300
+    assert paras[12].page_start == 12 and paras[12].path[0].startswith("II – Overview")
+
+
+def test_pk_act_sections_skip_contents(corpus_real: Path) -> None:
+    doc = parse_txt(corpus_real, "pk_bonded_labour_system_abolition_act_1992")
+    secs = doc.numbered_units()
+    assert [s.number for s in secs] == [str(n) for n in range(1, 22)]
+    assert (
+        secs[0].heading == "Short title, extent and commencement" and secs[0].page_start == 2
+    )  # page 1 is the contents list
+
+
+# ---- PDFs through the reader and cleaner ----------------------------------------------------
+
+
+def _page_of(pages: list[PageText], snippet: str) -> list[int]:
+    return [p.number for p in pages if snippet in p.text]
+
+
+def test_model_law_pdf(corpus_real: Path) -> None:
+    doc = parse_pdf(corpus_real, "unodc_model_law_tip_2009")
+    arts = [u for u in doc.units() if u.kind == "article"]
+    assert [a.number for a in arts] == [str(n) for n in range(1, 39)]
+    assert arts[7].heading == "Trafficking in persons" and arts[7].path[0].startswith("Chapter V")
+    assert not any(a.heading.lower().startswith("commentary") for a in arts)
+
+
+def test_sri_lanka_2015_pdf(corpus_real: Path) -> None:
+    pages = pdf_pages(corpus_real, "lk_victims_witnesses_protection_act4_2015")
+    doc = parse_document(pages, DocumentMeta(doc_id="lk2015", doc_type="law"))
+    secs = doc.numbered_units()
+    assert [s.number for s in secs if s.kind == "section"] == [str(n) for n in range(1, 47)]
+    assert secs[0].heading == "Short title" and secs[1].heading == "Objects of the Act"
+    assert all("Short title" not in s.text for s in secs)
+    assert not any(
+        "Assistance to and Protection of Victims of\nCrime" in s.text for s in secs
+    )  # running header
+    # page spans, checked against the page texts: where each section's first body line is printed
+    for n in (3, 13, 28):
+        s = secs[n - 1]
+        first_line = s.text.splitlines()[0]
+        assert s.page_start in _page_of(pages, first_line)
+        assert s.page_end >= s.page_start
+
+
+def test_sri_lanka_2023_pdf(corpus_real: Path) -> None:
+    pages = pdf_pages(corpus_real, "lk_victims_witnesses_protection_act10_2023")
+    secs = parse_document(pages, DocumentMeta(doc_id="lk2023", doc_type="law")).numbered_units()
+    assert [s.number for s in secs if s.kind == "section"] == [str(n) for n in range(1, 106)]
+    for s in secs:
+        assert s.page_start in _page_of(pages, s.text.splitlines()[0][:40]) or s.page_start + 1 in _page_of(
+            pages, s.text.splitlines()[0][:40]
+        ), s.label

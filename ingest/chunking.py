@@ -147,19 +147,24 @@ def _part_pages(
     by_number = {p.number: p.text for p in pages}
     span = range(unit.page_start, unit.page_end + 1)
 
-    def locate(line: str, start: int) -> int:
+    def locate(line: str, start: int) -> int | None:
         for n in span:
             if n >= start and line in by_number.get(n, ""):
                 return n
-        return start
+        return None
 
     out: list[tuple[int, int]] = []
     cursor = unit.page_start
     for s, e in parts:
         lines = [ln.strip() for ln in text[s:e].splitlines() if ln.strip()]
-        first = next((ln for ln in lines[:3] if len(ln) >= 20), lines[0] if lines else "")
-        p0 = locate(first, cursor) if first else cursor
-        p1 = locate(lines[-1], p0) if lines else p0
+        # Short lines ("4 OF 2015") match anywhere: anchor on a longer one, then let the first line
+        # move the start back by at most a page (the part may begin at the foot of a page).
+        anchor = next((ln for ln in lines[:3] if len(ln) >= 20), lines[0] if lines else "")
+        p0 = (locate(anchor, cursor) if anchor else None) or cursor
+        if lines and lines[0] != anchor:
+            p_first = locate(lines[0], max(cursor, p0 - 1))
+            p0 = p_first if p_first in (p0 - 1, p0) else p0
+        p1 = (locate(lines[-1], p0) if lines else None) or p0
         out.append((p0, max(p0, p1)))
         cursor = p0
     return out

@@ -106,10 +106,30 @@ def redline_sides(ops: Sequence[Any]) -> tuple[str, str]:
 
 def redline_table(left_title: str, right_title: str, rows: Sequence[tuple[str, str, str]]) -> str:
     """Side-by-side table; ``rows`` are ``(row label, left html, right html)`` already built here."""
-    head = f"<tr><th style='width:9%'></th><th>{esc(left_title)}</th><th>{esc(right_title)}</th></tr>"
+    head = f"<tr><th style='width:16%'></th><th>{esc(left_title)}</th><th>{esc(right_title)}</th></tr>"
     body = "".join(f"<tr><td>{esc(label)}</td><td>{lh}</td><td>{rh}</td></tr>" for label, lh, rh in rows)
     return f'<table class="ctkb-red">{head}{body}</table>'
 
 
 def badges_html(labels: Iterable[str]) -> str:
     return "".join(f'<span class="ctkb-badge">{esc(label)}</span>' for label in labels if label)
+
+
+def redline_rows(pairs: Sequence[Any]) -> list[tuple[str, str, str]]:
+    """Rows for :func:`redline_table` from crosswalk pairs: word diff where there is one, else whole texts."""
+    rows = []
+    for pair in pairs:
+        lp, rp = pair.left, pair.right
+        label = " → ".join(x.label or x.number for x in (lp, rp) if x is not None)
+        if lp is not None and rp is not None and pair.diff:
+            lh, rh = redline_sides(pair.diff)
+        elif lp is not None and rp is not None:
+            lh, rh = esc(lp.text), esc(rp.text)
+        elif rp is not None:
+            lh, rh = "", f"<ins>{esc(rp.text)}</ins>"
+        else:
+            lh, rh = f"<del>{esc(lp.text)}</del>", ""
+        heads = [x.heading for x in (lp, rp) if x is not None and x.heading]
+        title = f"{label} · {heads[-1]}" if heads else label
+        rows.append((title, lh, rh))
+    return rows

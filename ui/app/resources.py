@@ -27,6 +27,7 @@ class AppContext:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     generation: int = 0
     warm_error: str = ""
+    engine_cache: tuple[int, Any] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -90,3 +91,77 @@ def document_list(ctx: AppContext) -> list[Any]:
 
 def document_outline(ctx: AppContext, doc_id: str) -> list[dict[str, Any]]:
     return outline(repr(ctx.settings), ctx.generation, doc_id, ctx)
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+_engine_lock = threading.Lock()
+
+
+def search_engine(ctx: AppContext) -> Any:
+    """One engine per document-list generation (its document-name resolver caches the list)."""
+    from search.engine import SearchEngine
+
+    with _engine_lock:
+        cached = ctx.engine_cache
+        if cached is None or cached[0] != ctx.generation:
+            rt = ctx.runtime
+            cached = ctx.engine_cache = (ctx.generation, SearchEngine(rt.index, rt.embedder, rt.bm25))
+        return cached[1]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _facets(key: str, generation: int, payload_key: str, filters: Any, _ctx: AppContext) -> dict[str, int]:
+    return dict(_ctx.runtime.index.facets(payload_key, filters.to_filter(), documents=True))
+
+
+def facet_counts(ctx: AppContext, payload_key: str, filters: Any) -> dict[str, int]:
+    """Documents per value of one payload key under the other filters (cached until the next write)."""
+    return _facets(repr(ctx.settings), ctx.generation, payload_key, filters, ctx)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _page_png(path: str, size: int, mtime: float, page: int) -> bytes:
+    from pathlib import Path
+
+    from ui.app.source_view import render_pdf_page
+
+    return render_pdf_page(Path(path), page)
+
+
+def page_png(path: Any, page: int) -> bytes:
+    stat = path.stat()
+    return _page_png(str(path), stat.st_size, stat.st_mtime, page)
+
+
+@dataclass(frozen=True)
+class TimedResult:
+    result: Any
+    seconds: float
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _search(key: str, generation: int, params: str, _request: Any, _ctx: AppContext) -> TimedResult:
+    import time
+
+    start = time.perf_counter()
+    result = search_engine(_ctx).search(_request)
+    return TimedResult(result, time.perf_counter() - start)
+
+
+def run_search(ctx: AppContext, state: Any) -> TimedResult:
+    """Search for a ``SearchState`` (cached per state until the next write); the time is the engine's."""
+    from search.engine import SearchRequest
+    from ui.app.view_models import search_params_key, to_filters
+
+    request = SearchRequest(query=state.query, top_k=state.top_k, mode=state.mode, filters=to_filters(state))
+    return _search(repr(ctx.settings), ctx.generation, search_params_key(state), request, ctx)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _similar(key: str, generation: int, doc_id: str, provision_id: str, _ctx: AppContext) -> list[Any]:
+    return list(search_engine(_ctx).similar(doc_id, provision_id, top_k=5, per_document=2))
+
+
+def similar(ctx: AppContext, doc_id: str, provision_id: str) -> list[Any]:
+    return _similar(repr(ctx.settings), ctx.generation, doc_id, provision_id, ctx)

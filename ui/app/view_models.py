@@ -214,3 +214,75 @@ def pair_title(pair: Any) -> str:
     flags = flags_of(pair)
     extra = f"; {', '.join(flags)}" if flags else ""
     return f"{_ref(pair.left)} → {_ref(pair.right)} ({pair.status}{extra})"
+
+
+# --- search --------------------------------------------------------------------------------------
+
+# URL key → SearchFilters field.
+FACETS = {
+    "jurisdiction": "jurisdictions",
+    "doc_type": "doc_types",
+    "language": "languages",
+    "status": "statuses",
+    "doc": "doc_ids",
+}
+
+
+def facet_payload_key(key: str) -> str:
+    """The index payload key a filter's counts come from (spelled by ``ingest.store.schema``)."""
+    from ingest.store import schema
+
+    return {
+        "jurisdiction": schema.JURISDICTION,
+        "doc_type": schema.DOC_TYPE,
+        "language": schema.LANGUAGE,
+        "status": schema.STATUS,
+        "doc": schema.DOC_ID,
+    }[key]
+
+
+def to_filters(state: SearchState, without: str = "") -> Any:
+    """``search.filters.SearchFilters`` for a state; ``without`` leaves one facet out (for its counts)."""
+    from search.filters import SearchFilters
+
+    values = {field_: state.values(key) for key, field_ in FACETS.items() if key != without}
+    return SearchFilters(year_from=state.year_from, year_to=state.year_to, **values)
+
+
+def search_params_key(state: SearchState) -> str:
+    """A stable string for caching a result list."""
+    import json
+
+    return json.dumps(state_to_params(state), sort_keys=True, ensure_ascii=False)
+
+
+def term_marks(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` whose words match the query's terms (the snippet's own matching rule)."""
+    import re
+
+    from search.snippet import query_terms, stem
+
+    terms = query_terms(query)
+    return tuple((m.start(), m.end()) for m in re.finditer(r"\w+", text) if stem(m.group()) in terms)
+
+
+def default_pair(records: Sequence[Any]) -> tuple[str, str] | None:
+    """Two expressions of one work (earliest and latest version) to preselect, else the first two."""
+    by_work: dict[str, list[Any]] = {}
+    for r in records:
+        if r.meta.work:
+            by_work.setdefault(r.meta.work, []).append(r)
+    for group in by_work.values():
+        if len(group) >= 2:
+            group = sorted(group, key=lambda r: (r.meta.version, r.meta.year or 0, r.meta.doc_id))
+            return group[0].meta.doc_id, group[-1].meta.doc_id
+    if len(records) >= 2:
+        return records[0].meta.doc_id, records[1].meta.doc_id
+    return None
+
+
+def summary_items(summary: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Counts by change type, then the flags that occurred."""
+    items = [(s, int(summary.get(s, 0))) for s in STATUS_ORDER]
+    items += [(f, int(summary[f])) for f in ("renumbered", "moved", "split", "merged") if summary.get(f)]
+    return items

@@ -1,0 +1,64 @@
+"""The two sides of a comparison as ``LegalDocument``s: an indexed document or an uploaded file.
+
+An indexed document is rebuilt from its stored chunks (the parts of a long provision joined again),
+so comparing two indexed drafts needs no parsing. An upload is checked, parsed in this process and
+never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ingest.errors import CtkbError, InputError
+from ingest.metadata import MetadataOverrides
+from ingest.model import LegalDocument, Provision
+from ui.app.uploads import check_upload, discard_upload, save_upload
+
+
+def document_from_index(index: Any, doc_id: str) -> LegalDocument:
+    """A document's citeable provisions, in order, from the index."""
+    record = index.get_document(doc_id)
+    if record is None:
+        raise CtkbError(f"no document '{doc_id}' in the index")
+    parts: dict[str, list[Any]] = {}
+    for stored in index.chunks(doc_id):
+        parts.setdefault(stored.chunk.provision_id, []).append(stored.chunk)
+    provisions = []
+    for chunks in sorted(parts.values(), key=lambda cs: cs[0].ordinal):
+        chunks.sort(key=lambda c: c.part)
+        first = chunks[0]
+        provisions.append(
+            Provision(
+                id=first.provision_id,
+                kind=first.kind,
+                number=first.number,
+                label=first.label,
+                heading=first.heading,
+                text="\n".join(c.text for c in chunks),
+                page_start=min((c.page_start for c in chunks if c.page_start), default=0),
+                page_end=max(c.page_end for c in chunks),
+                path=tuple(first.path),
+            )
+        )
+    return LegalDocument(meta=record.meta, pages=(), provisions=tuple(provisions))
+
+
+def document_from_upload(name: str, data: bytes) -> LegalDocument:
+    """Parse an uploaded file without indexing it; ``InputError`` with a one-line reason if it is bad."""
+    from ingest.worker import parse_in_process
+
+    check = check_upload(name, data)
+    if not check.ok:
+        raise InputError(check.error)
+    path = save_upload(check, data)
+    try:
+        sha = hashlib.sha256(data).hexdigest()
+        document = parse_in_process(path, sha, MetadataOverrides(title=None))
+    except InputError as exc:
+        raise InputError(f"{check.name}: {exc}") from None
+    finally:
+        discard_upload(path)
+    if not document.units():
+        raise InputError(f"{check.name}: no provisions found")
+    return document

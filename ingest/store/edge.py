@@ -1,0 +1,234 @@
+"""``EdgeBackend``: the index as an embedded Qdrant Edge shard in one folder (the default).
+
+The shard is single-process: its WAL is locked by the process that opened it, and a second
+opener gets ``IndexLockedError``. Document and index-info records are stored without vectors
+(Edge accepts points that lack some named vectors; they never match a vector search).
+
+Durability: every update is appended to the WAL before ``update`` returns; the WAL is memory-mapped,
+so a killed process (SIGKILL) loses nothing that returned, and the WAL is replayed on the next
+load. ``flush()`` writes segments and truncates the WAL; it is what protects against power loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import qdrant_edge as qe
+
+from ingest.errors import IndexError_, IndexLockedError
+from ingest.model import SparseVector
+from ingest.store import schema as s
+from ingest.store.base import (
+    RRF_K,
+    UPSERT_BATCH,
+    FusionKind,
+    IndexPoint,
+    Mode,
+    Payload,
+    PayloadSelect,
+    ScoredPoint,
+    check_query,
+)
+from ingest.store.filters import Condition, Filter, IsEmpty, Match, MatchAny, Range
+
+CONFIG_FILE = "edge_config.json"
+_SCROLL_PAGE = 512
+
+
+def _open_error(path: Path, exc: Exception) -> IndexError_:
+    text = str(exc)
+    if "WouldBlock" in text or "lock" in text.lower():
+        return IndexLockedError(f"index at {path} is in use by another ctkb process (is the app running?)")
+    return IndexError_(f"cannot open index at {path}: {text}")
+
+
+class EdgeBackend:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._shard: qe.EdgeShard | None = None
+        if (self.path / CONFIG_FILE).exists():
+            try:
+                self._shard = qe.EdgeShard.load(str(self.path))
+            except Exception as exc:  # the bindings raise plain Exception
+                raise _open_error(self.path, exc) from exc
+
+    @property
+    def shard(self) -> qe.EdgeShard:
+        if self._shard is None:
+            raise IndexError_(f"no index at {self.path} yet (nothing has been ingested)")
+        return self._shard
+
+    # --- schema -------------------------------------------------------------------------------
+    def collection_exists(self) -> bool:
+        return self._shard is not None
+
+    def create_collection(self, dim: int) -> None:
+        config = qe.EdgeConfig(
+            vectors={s.DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={s.SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._shard = qe.EdgeShard.create(str(self.path), config)
+        except Exception as exc:
+            raise _open_error(self.path, exc) from exc
+
+    def create_payload_indexes(self) -> None:
+        existing = set(self.shard.info().payload_schema)
+        for key in s.KEYWORD_INDEXES:
+            if key not in existing:
+                self._update(qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Keyword))
+        for key in s.INTEGER_INDEXES:
+            if key not in existing:
+                self._update(qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Integer))
+
+    # --- writes -------------------------------------------------------------------------------
+    def _update(self, op: qe.UpdateOperation) -> None:
+        self.shard.update(op)
+
+    def upsert(self, points: Sequence[IndexPoint]) -> None:
+        for start in range(0, len(points), UPSERT_BATCH):
+            batch = [_point(p) for p in points[start : start + UPSERT_BATCH]]
+            self._update(qe.UpdateOperation.upsert_points(batch))
+
+    def delete(self, flt: Filter) -> None:
+        self._update(qe.UpdateOperation.delete_points_by_filter(to_edge(flt)))
+
+    def set_payload(self, flt: Filter, payload: Payload) -> None:
+        self._update(qe.UpdateOperation.set_payload_by_filter(to_edge(flt), payload))
+
+    # --- reads --------------------------------------------------------------------------------
+    def count(self, flt: Filter | None = None) -> int:
+        return int(self.shard.count(qe.CountRequest(exact=True, filter=_opt(flt))))
+
+    def scroll(
+        self, flt: Filter | None = None, limit: int | None = None, with_payload: PayloadSelect = True
+    ) -> Iterator[tuple[str, Payload]]:
+        selector = _payload_selector(with_payload)
+        offset: Any = None
+        seen = 0
+        while limit is None or seen < limit:
+            page = _SCROLL_PAGE if limit is None else min(_SCROLL_PAGE, limit - seen)
+            request = qe.ScrollRequest(
+                offset=offset, limit=page, filter=_opt(flt), with_payload=selector, with_vector=False
+            )
+            records, offset = self.shard.scroll(request)
+            for r in records:
+                yield str(r.id), dict(r.payload or {})
+            seen += len(records)
+            if offset is None or not records:
+                return
+
+    def query(
+        self,
+        dense: Sequence[float] | None,
+        sparse: SparseVector | None,
+        flt: Filter | None,
+        limit: int,
+        mode: Mode = "hybrid",
+        fusion: FusionKind = "rrf",
+        prefetch_limit: int = 100,
+    ) -> list[ScoredPoint]:
+        use_dense, use_sparse = check_query(dense, sparse, mode, fusion)
+        if limit <= 0 or not (use_dense or use_sparse):
+            return []
+        f = _opt(flt)
+        searches: list[Any] = []
+        if use_dense:
+            searches.append(qe.Query.Nearest([float(x) for x in dense or ()], using=s.DENSE))
+        if use_sparse and sparse is not None:
+            vec = qe.SparseVector(list(sparse.indices), list(sparse.values))
+            searches.append(qe.Query.Nearest(vec, using=s.SPARSE))
+        if len(searches) == 1:
+            request = qe.QueryRequest(limit=limit, query=searches[0], filter=f, with_payload=True)
+        else:
+            prefetches = [qe.Prefetch(limit=max(prefetch_limit, limit), query=q, filter=f) for q in searches]
+            fuse = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()
+            request = qe.QueryRequest(
+                limit=limit, query=fuse, prefetches=prefetches, filter=f, with_payload=True
+            )
+        return [
+            ScoredPoint(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(request)
+        ]
+
+    def facet(self, key: str, flt: Filter | None = None, limit: int = 1000) -> dict[str, int]:
+        response = self.shard.facet(qe.FacetRequest(key, limit=limit, exact=True, filter=_opt(flt)))
+        return {str(h.value): int(h.count) for h in response}
+
+    def retrieve(self, ids: Sequence[str]) -> list[tuple[str, Payload]]:
+        records = self.shard.retrieve(list(ids), with_payload=True, with_vector=False)
+        return [(str(r.id), dict(r.payload or {})) for r in records]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
+        records = self.shard.retrieve(list(ids), with_payload=False, with_vector=[s.DENSE])
+        out: dict[str, tuple[float, ...]] = {}
+        for r in records:
+            vec = r.vector.get(s.DENSE) if isinstance(r.vector, dict) else None
+            if vec is not None:
+                out[str(r.id)] = tuple(float(x) for x in vec)
+        return out
+
+    def flush(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+
+    def close(self) -> None:
+        if self._shard is not None:
+            shard, self._shard = self._shard, None
+            shard.flush()
+            shard.close()
+
+
+def _point(p: IndexPoint) -> qe.Point:
+    vector: dict[str, Any] = {}
+    if p.dense is not None:
+        vector[s.DENSE] = [float(x) for x in p.dense]
+    if p.sparse is not None and p.sparse.indices:
+        vector[s.SPARSE] = qe.SparseVector(list(p.sparse.indices), list(p.sparse.values))
+    return qe.Point(p.id, vector, p.payload)
+
+
+def _payload_selector(with_payload: PayloadSelect) -> Any:
+    if isinstance(with_payload, bool):
+        return with_payload
+    return qe.PayloadSelector.Include(list(with_payload))
+
+
+def _opt(flt: Filter | None) -> qe.Filter | None:
+    return None if flt is None or flt.is_empty else to_edge(flt)
+
+
+def to_edge(flt: Filter) -> qe.Filter:
+    return qe.Filter(
+        must=[_cond(c) for c in flt.must] or None,
+        must_not=[_cond(c) for c in flt.must_not] or None,
+        should=[_cond(c) for c in flt.should] or None,
+    )
+
+
+def _cond(c: Condition) -> Any:
+    if isinstance(c, Filter):
+        return to_edge(c)
+    if isinstance(c, Match):
+        return qe.FieldCondition(c.key, match=qe.MatchValue(c.value))
+    if isinstance(c, MatchAny):
+        return qe.FieldCondition(c.key, match=qe.MatchAny(list(c.values)))  # type: ignore[arg-type]
+    if isinstance(c, Range):
+        if c.is_datetime:
+            rng: Any = qe.RangeDateTime(gte=_s(c.gte), gt=_s(c.gt), lte=_s(c.lte), lt=_s(c.lt))
+        else:
+            rng = qe.RangeFloat(gte=_f(c.gte), gt=_f(c.gt), lte=_f(c.lte), lt=_f(c.lt))
+        return qe.FieldCondition(c.key, range=rng)
+    if isinstance(c, IsEmpty):
+        return qe.IsEmptyCondition(c.key)
+    raise TypeError(f"unsupported filter condition: {c!r}")
+
+
+def _f(v: float | str | None) -> float | None:
+    return None if v is None else float(v)
+
+
+def _s(v: float | str | None) -> str | None:
+    return None if v is None else str(v)

@@ -1,0 +1,118 @@
+"""The measured quality work behind the engine's defaults: ``python -m search.tuning``.
+
+Builds (or reopens) the eval indexes under ``/tmp/ctkb-eval-cache`` with the default multilingual
+model, then prints: every mode on the gold set (overall and per kind), fusion and prefetch variants,
+glossary expansion on/off, and the cross-lingual set over the Dutch treaties next to the same
+questions over the English texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from search.engine import SearchEngine
+from search.evaluation import GOLD_DIR, EvalReport, Qrel, evaluate, load_qrels
+from search.testing import CORPUS_META, EN_TREATIES, EVAL_CACHE, NL_TREATIES, build_index, corpus_files
+
+DEFAULT_CORPUS = Path(
+    os.environ.get("CTKB_CORPUS_REAL", Path(__file__).resolve().parents[2] / "shared" / "corpus-real")
+)
+
+
+def _row(name: str, report: EvalReport, mode: str, kind: str | None = None) -> str:
+    s = report.summary(mode, kind)
+    return f"| {name} | {kind or 'all'} | {s.n} | {s.ndcg10:.3f} | {s.recall5:.3f} | {s.mrr10:.3f} |"
+
+
+def _variants(engine: SearchEngine, qrels: list[Qrel]) -> list[str]:
+    lines = ["| hybrid variant | subset | n | nDCG@10 | R@5 | MRR@10 |", "|---|---|---|---|---|---|"]
+    base = engine.options
+    for name, opts in (
+        ("rrf, prefetch 60 (default)", base),
+        ("rrf, prefetch 20", replace(base, prefetch_limit=20)),
+        ("rrf, prefetch 150", replace(base, prefetch_limit=150)),
+        ("dbsf, prefetch 60", replace(base, fusion="dbsf")),
+        ("dbsf, prefetch 150", replace(base, fusion="dbsf", prefetch_limit=150)),
+        ("rrf + glossary", replace(base, expand_glossary=True)),
+        ("dbsf + glossary", replace(base, fusion="dbsf", expand_glossary=True)),
+    ):
+        eng = engine.with_options(**opts.__dict__)
+        rep = evaluate(eng, qrels, ("hybrid",))
+        lines += [_row(name, rep, "hybrid"), _row(name, rep, "hybrid", "paraphrase")]
+    keyword_gloss = evaluate(engine.with_options(expand_glossary=True), qrels, ("keyword",))
+    lines += [
+        _row("keyword + glossary", keyword_gloss, "keyword"),
+        _row("keyword + glossary", keyword_gloss, "keyword", "paraphrase"),
+    ]
+    return lines
+
+
+def _mode_table(name: str, report: EvalReport) -> list[str]:
+    lines = [f"| {name}: mode | subset | n | nDCG@10 | R@5 | MRR@10 |", "|---|---|---|---|---|---|"]
+    for mode in report.modes:
+        for kind in [None, *report.kinds()]:
+            lines.append(_row(mode, report, mode, kind))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--model", default=None, help="embedding model (default: multilingual-e5-small)")
+    ap.add_argument("--cache", type=Path, default=EVAL_CACHE)
+    ap.add_argument("--skip-variants", action="store_true")
+    ap.add_argument("--json", type=Path, default=None, help="also write the reports as JSON here")
+    args = ap.parse_args(argv)
+    tag = (args.model or "e5").replace("/", "_")
+    out: dict[str, object] = {}
+
+    t0 = time.perf_counter()
+    en = build_index(
+        corpus_files(args.corpus, list(CORPUS_META)),
+        args.cache / f"en-{tag}",
+        model=args.model,
+        cache_dir=args.cache / "cache",
+    )
+    print(f"# English index ready in {time.perf_counter() - t0:.0f}s")
+    gold = load_qrels(GOLD_DIR / "gold.jsonl")
+    engine = en.engine()
+    report = evaluate(engine, gold)
+    print("\n".join(_mode_table("gold (English corpus)", report)))
+    out["gold"] = report.as_json(verbose=True)
+    if not args.skip_variants:
+        print("\n".join(_variants(engine, gold)))
+    en.close()
+
+    nl_gold = load_qrels(GOLD_DIR / "gold_nl.jsonl")
+    en_twin = [
+        Qrel(q.id, q.query, {k.replace("_nl:", ":"): g for k, g in q.rel.items()}, q.kind, q.lang)
+        for q in nl_gold
+    ]
+    for name, stems, qrels in (
+        ("Dutch treaties", NL_TREATIES, nl_gold),
+        ("English treaties", EN_TREATIES, en_twin),
+    ):
+        t0 = time.perf_counter()
+        built = build_index(
+            corpus_files(args.corpus, stems),
+            args.cache / f"{name.split()[0].lower()}5-{tag}",
+            model=args.model,
+            cache_dir=args.cache / "cache",
+        )
+        rep = evaluate(built.engine(), qrels)
+        print(f"# {name} index in {time.perf_counter() - t0:.0f}s")
+        print("\n".join(_mode_table(f"cross-lingual set over {name}", rep)))
+        out[name] = rep.as_json(verbose=True)
+        built.close()
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,145 @@
+"""Search on real documents, the real model (MiniLM for speed) and both real Qdrant engines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from search.engine import SearchEngine, SearchRequest
+from search.filters import SearchFilters
+from search.hits import HIT_FIELDS
+
+pytestmark = pytest.mark.slow
+
+STEMS = (
+    "ilo_c029_forced_labour_convention_1930",
+    "un_palermo_protocol_2000",
+    "us_18usc_ch77_peonage_slavery_trafficking",
+    "lk_act30_2005_saarc_trafficking_convention",
+)
+
+
+@pytest.fixture(scope="module", params=["edge", "local"])
+def engine(request: pytest.FixtureRequest, corpus_real: Path, tmp_path_factory: pytest.TempPathFactory):
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    data = tmp_path_factory.mktemp(f"search-{request.param}")
+    qpath = str(data / "qdrant") if request.param == "local" else None
+    built = build_index(
+        corpus_files(corpus_real, STEMS),
+        data,
+        model="minilm",
+        cache_dir=EVAL_CACHE / "cache",
+        qdrant_path=qpath,
+    )
+    yield built.engine()
+    built.close()
+
+
+def _search(engine: SearchEngine, query: str, **kw) -> list:
+    return list(engine.search(SearchRequest(query, **kw)).hits)
+
+
+def test_ilo_article_4_first_with_citation(engine: SearchEngine) -> None:
+    hits = _search(engine, "forced labour for the benefit of private companies")
+    top = hits[0]
+    assert (top.source, top.number, top.label) == (
+        "ilo_c029_forced_labour_convention_1930.txt",
+        "4",
+        "Article 4",
+    )
+    assert top.citation == "Forced Labour Convention, 1930 (No. 29), Art. 4, p. 1"
+    assert "private individuals, companies or associations" in top.text
+    assert any(top.snippet.text[s:e].lower() == "companies" for s, e in top.snippet.marks)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "semantic", "keyword"])
+def test_modes_return_provisions_once(engine: SearchEngine, mode: str) -> None:
+    hits = _search(engine, "sale of a person into involuntary servitude", mode=mode, top_k=15)
+    keys = [(h.doc_id, h.provision_id) for h in hits]
+    assert hits and len(keys) == len(set(keys))  # chunks of one provision collapse into one hit
+    assert all(h.number for h in hits if h.label != "Preamble")
+
+
+def test_hit_number_and_page_match_the_source(engine: SearchEngine, corpus_real: Path) -> None:
+    """LK Act No. 30 of 2005 is pypdf text with form feeds between pages: check each hit's page."""
+    doc = "lk_act30_2005_saarc_trafficking_convention"
+    pages = (corpus_real / f"{doc}.txt").read_text(encoding="utf-8").split("\f")
+    hits = _search(
+        engine, "extradition and jurisdiction of the High Court", filters=SearchFilters(doc_ids=(doc,))
+    )
+    assert len(hits) >= 3
+    for hit in hits:
+        if not hit.number:
+            continue
+        start = next(i + 1 for i, p in enumerate(pages) if re.search(rf"(?m)^{hit.number}\.\s", p))
+        assert hit.page_start == start, hit.citation
+        first_words = " ".join(hit.text.split()[:6])
+        assert first_words in " ".join(" ".join(pages).split())
+        assert hit.page_end >= hit.page_start
+
+
+def test_split_provision_is_one_hit_with_whole_text(engine: SearchEngine) -> None:
+    stored = [
+        s for s in engine.index.chunks("us_18usc_ch77_peonage_slavery_trafficking") if s.chunk.parts > 1
+    ]
+    assert stored, "expected at least one provision split into parts with MiniLM's 256-token window"
+    target = stored[0].chunk
+    hits = _search(engine, f"{target.label} {target.heading}", top_k=5)
+    hit = next(h for h in hits if h.provision_id == target.provision_id)
+    for s in stored:
+        if s.chunk.provision_id == target.provision_id:
+            assert s.chunk.text[:80] in hit.text
+
+
+@pytest.mark.parametrize(
+    ("query", "source", "number"),
+    [
+        (
+            "Article 3 of the Palermo Protocol",
+            "un_palermo_protocol_2000.txt",
+            "3",
+        ),  # ILO has an Article 3 too
+        ("article 25 of the forced labour convention", "ilo_c029_forced_labour_convention_1930.txt", "25"),
+        ("§ 1592", "us_18usc_ch77_peonage_slavery_trafficking.txt", "1592"),
+        ("18 U.S.C. 1593A", "us_18usc_ch77_peonage_slavery_trafficking.txt", "1593A"),
+        (
+            "section 4 of the Act on trafficking in women and children for prostitution",
+            "lk_act30_2005_saarc_trafficking_convention.txt",
+            "4",
+        ),
+    ],
+)
+def test_reference_lookup_comes_first(engine: SearchEngine, query: str, source: str, number: str) -> None:
+    top = _search(engine, query)[0]
+    assert (top.source, top.number) == (source, number)
+
+
+def test_filters_really_filter(engine: SearchEngine) -> None:
+    q = "trafficking of women and children"
+    us = _search(engine, q, filters=SearchFilters(jurisdictions=("US",)), top_k=20)
+    assert us and {h.jurisdiction for h in us} == {"US"}
+    old = _search(engine, q, filters=SearchFilters(year_to=1999), top_k=20)
+    assert old and {h.year for h in old} == {1930}
+    span = _search(engine, q, filters=SearchFilters(year_from=2000, year_to=2005), top_k=20)
+    assert {h.year for h in span} <= {2000, 2005} and len({h.doc_id for h in span}) == 2
+    two = _search(engine, q, filters=SearchFilters(doc_types=("treaty",), statuses=("in_force",)), top_k=30)
+    assert {h.doc_id for h in two} == {"ilo_c029_forced_labour_convention_1930", "un_palermo_protocol_2000"}
+    none = _search(engine, q, filters=SearchFilters(languages=("ka",)))
+    assert none == []
+
+
+def test_json_shape(engine: SearchEngine) -> None:
+    result = engine.search(SearchRequest("peonage", top_k=3))
+    data = result.as_json()
+    assert set(data) == {"query", "hits"} and data["query"] == "peonage"
+    assert data["hits"] and all(list(h) == list(HIT_FIELDS) for h in data["hits"])
+
+
+def test_similar_is_grouped_by_other_documents(engine: SearchEngine) -> None:
+    groups = engine.similar("un_palermo_protocol_2000", "3", top_k=5)
+    assert groups and all(g.doc_id != "un_palermo_protocol_2000" for g in groups)
+    assert len({g.doc_id for g in groups}) == len(groups)
+    assert all(len({h.doc_id for h in g.hits}) == 1 for g in groups)

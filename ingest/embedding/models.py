@@ -181,7 +181,9 @@ def load_sentence_transformer(spec: ModelSpec, device: str | None = None) -> Sen
     except (OSError, ValueError) as exc:
         raise ModelUnavailableError(f"cannot load model {spec.model_id!r} from {spec.path}: {exc}") from exc
     model.max_seq_length = spec.max_tokens
-    dim = model.get_sentence_embedding_dimension()
+    # renamed in sentence-transformers 6 (the old name warns); keep working with 3.x-5.x
+    get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    dim = get_dim()
     if dim != spec.dim:
         raise ModelUnavailableError(
             f"model {spec.model_id!r} embeds in {dim} dimensions, expected {spec.dim}"

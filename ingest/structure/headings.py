@@ -52,7 +52,6 @@ _BARE_ROMAN_RE = re.compile(r"^(?P<num>[IVXLC]{1,6})\.?$")
 _ROMAN_TITLE_RE = re.compile(r"^(?P<num>[IVXLC]{1,6})\.\s+(?P<rest>[A-Z][^a-z]{0,3}.*)$")
 _NUMBERED_RE = re.compile(r"^(?P<num>\d{1,4}[A-Z]?)\.(?:\s+|(?=\(\d))(?P<rest>[\[(\"“‘'A-Z].*)$")
 _PK_HEADING_RE = re.compile(r"^(?P<h>[A-Z][^()]{1,160}?)\.\s?[-–—]+\s*(?P<b>.*)$")
-_OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-Z].{1,100})$")
 _MARKER_RE = re.compile(r"^(?:\(?\d{1,3}[.)°]|\(\w{1,4}\)|[a-z]\)|[a-z]\.\s|[-–•·*])")
 
 
@@ -230,26 +229,6 @@ def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list
                 heading, body_first = rest, ""
         toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
         out.append(Cand(i, "numbered", "section", m.group("num"), "", heading, end, body_first, toc))
-    return out
-
-
-def outline_candidates(lines: Sequence[Line]) -> list[Cand]:
-    """Headings of policies and guides: "3.4.1 Screening", "2. Who is a victim?", ALL-CAPS lines."""
-    out: list[Cand] = []
-    i = 0
-    while i < len(lines):
-        t = lines[i].text
-        m = _OUTLINE_RE.match(t)
-        if m and title_like(m.group("rest"), max_len=100) and len(m.group("rest").split()) <= 14:
-            out.append(Cand(i, "outline", "clause", m.group("num"), "", m.group("rest").strip(), i))
-        elif 4 <= len(t) <= 90 and is_caps(t) and not TOC_TAIL_RE.search(t) and not t[0].isdigit():
-            end, heading = i, t
-            while end + 1 < len(lines) and is_caps(lines[end + 1].text) and end - i < 2:
-                end += 1
-                heading += " " + lines[end].text
-            out.append(Cand(i, "caps", "clause", "", "", heading, end))
-            i = end
-        i += 1
     return out
 
 

@@ -1,10 +1,87 @@
-"""Fallback for documents without articles (policies, guides, reports): clause headings."""
+"""Headings of documents without articles (policies, guides, reports) and of over-long clauses.
+
+Three kinds of heading, strongest first: numbered outline headings ("3.4.1 Screening", which
+must follow each other as an outline does), ALL-CAPS lines, and short sentence-case lines that
+stand alone between sentences ("Executive Summary", "What is victim identification?"). The number
+kept is capped so that list items never turn into thousands of tiny units.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from ingest.structure.headings import Cand
+from ingest.structure.headings import Cand, is_caps, lower_start, title_like, typical_width
+from ingest.structure.lines import Line, next_nonblank
+from ingest.structure.patterns import TOC_TAIL_RE
+
+_OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+(?P<rest>[A-Z].{1,100})$")
+_BULLET_RE = re.compile(r"^[-–•·*▪●○◦]")
+_ENDS_SENTENCE = (".", ":", "!", "?", "”", '"', ")", "’")
+# Block labels that are not headings of their own (UNODC Model Law commentary, page captions).
+_NOT_HEADINGS = frozenset({"page", "commentary", "optional provision", "option 1", "option 2", "option 3"})
+
+
+def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None) -> list[Cand]:
+    """Heading candidates among ``lines[lo:hi]`` (indices stay global)."""
+    hi = len(lines) if hi is None else hi
+    width = typical_width(lines)
+    out: list[Cand] = []
+    i = lo
+    while i < hi:
+        t = lines[i].text
+        m = _OUTLINE_RE.match(t)
+        if m and title_like(m.group("rest"), max_len=100) and len(m.group("rest").split()) <= 14:
+            out.append(
+                Cand(i, "outline", "clause", m.group("num").rstrip("."), "", m.group("rest").strip(), i)
+            )
+        elif (
+            4 <= len(t) <= 90
+            and is_caps(t)
+            and not TOC_TAIL_RE.search(t)
+            and t[0].isalpha()
+            and t[-1] not in ".,;"
+        ):
+            end, heading = i, t
+            while end + 1 < hi and is_caps(lines[end + 1].text) and end - i < 2:
+                end += 1
+                heading += " " + lines[end].text
+            out.append(Cand(i, "caps", "clause", "", "", heading, end))
+            i = end
+        elif _soft(lines, i, hi, width):
+            out.append(Cand(i, "soft", "clause", "", "", t, i))
+        i += 1
+    return _merge_adjacent(out)
+
+
+def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
+    """A short capitalised line standing alone: the previous line ends a sentence (or the page
+    starts), the next one starts a new sentence."""
+    t = lines[i].text
+    if not t or not title_like(t, max_len=80) or len(t) >= 0.6 * width or len(t.split()) > 12:
+        return False
+    if _BULLET_RE.match(t) or not t[0].isalpha() or t.casefold() in _NOT_HEADINGS:
+        return False
+    prev = lines[i - 1] if i > 0 else None
+    if prev is not None and prev.text and prev.page == lines[i].page:
+        if not prev.text.endswith(_ENDS_SENTENCE) and not prev.text.isdigit():
+            return False
+    j = next_nonblank(lines, i, limit=2)
+    nxt = lines[j].text if j is not None and j < hi else ""
+    # followed by a sentence, not by another heading (a title above "1. Introduction")
+    return bool(nxt) and not lower_start(nxt) and not _BULLET_RE.match(nxt) and not _OUTLINE_RE.match(nxt)
+
+
+def _merge_adjacent(cands: list[Cand]) -> list[Cand]:
+    """Headings on consecutive lines are one heading ("Obligations" / "Rantsev v. Cyprus")."""
+    out: list[Cand] = []
+    for c in cands:
+        if out and c.line == out[-1].end + 1 and c.family in ("soft", "caps") and not out[-1].number:
+            out[-1] = replace(out[-1], heading=f"{out[-1].heading} – {c.heading}", end=c.end)
+        else:
+            out.append(c)
+    return out
 
 
 def _successor(prev: tuple[int, ...] | None, cur: tuple[int, ...]) -> bool:
@@ -19,12 +96,11 @@ def _successor(prev: tuple[int, ...] | None, cur: tuple[int, ...]) -> bool:
 
 
 def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
-    """Numbered headings that form an outline, plus ALL-CAPS headings; capped so that list items
-    never turn into thousands of tiny units."""
+    """Numbered headings that form an outline, plus unnumbered ones; at most ~3 per page."""
     kept: list[Cand] = []
     prev: tuple[int, ...] | None = None
     for c in cands:
-        if c.family == "caps":
+        if not c.number:
             kept.append(c)
             continue
         cur = tuple(int(p) for p in c.number.split("."))
@@ -32,8 +108,21 @@ def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
             kept.append(c)
             prev = cur
     limit = max(30, 3 * pages)
-    if len(kept) > limit:
-        kept = [c for c in kept if c.family == "caps" or "." not in c.number]
-    if len(kept) > limit:
-        kept = [c for c in kept if c.family != "caps"] or kept[:: max(1, len(kept) // limit)]
-    return kept
+    for drop in ("soft", "deep", "caps"):
+        if len(kept) <= limit:
+            break
+        kept = [c for c in kept if not (c.family == drop or (drop == "deep" and "." in c.number))]
+    return kept[:: max(1, -(-len(kept) // limit))] if len(kept) > limit else kept
+
+
+def split_long(lines: Sequence[Line], lo: int, hi: int, max_chars: int = 12000) -> list[Cand]:
+    """Headings inside an over-long clause/preamble body (``lines[lo:hi]``), or [] to keep it whole."""
+    size = sum(len(ln.text) for ln in lines[lo:hi])
+    if size <= max_chars:
+        return []
+    found = select_outline(outline_candidates(lines, lo, hi), max(1, size // 3000))
+    return (
+        [replace(c, family="split" if c.family != "caps" else "caps") for c in found]
+        if len(found) >= 2
+        else []
+    )

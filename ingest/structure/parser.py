@@ -20,11 +20,10 @@ from ingest.structure.headings import (
     annex_candidates,
     keyword_candidates,
     numbered_candidates,
-    outline_candidates,
     preamble_heading,
 )
 from ingest.structure.lines import Line, MarginNote, flatten
-from ingest.structure.outline import select_outline
+from ingest.structure.outline import outline_candidates, select_outline, split_long
 from ingest.structure.patterns import CONTAINER_RANK, ID_PREFIX, id_number
 from ingest.structure.select import gap_warnings, select_containers, select_numbered, select_units
 from ingest.structure.subparts import build_subparts
@@ -57,7 +56,8 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     else:
         annexes = []
     headings = _margin_headings(units, notes, pages, lines)
-    events = sorted([*units, *containers, *annexes], key=lambda c: c.line)
+    clauses = mode == "outline" or (mode == "numbered" and not _lawlike(meta, lines))
+    events = _split_long(lines, sorted([*units, *containers, *annexes], key=lambda c: c.line), clauses)
     provisions = _assemble(lines, events, meta, mode, headings, warnings)
     return LegalDocument(meta=meta, pages=tuple(pages), provisions=provisions, warnings=tuple(warnings))
 
@@ -81,6 +81,22 @@ def _choose_units(
         units, mode, conts = select_outline(outline_candidates(lines), n_pages), "outline", []
     first = units[0].line if units else None
     return units, select_containers(conts, first), mode
+
+
+def _split_long(lines: list[Line], events: list[Cand], clauses: bool) -> list[Cand]:
+    """Over-long stretches that are not articles or sections (a preamble, a chapter introduction,
+    a report paragraph) are split at the headings found inside them."""
+    out: list[Cand] = []
+    bounds = [None, *events]
+    for n, c in enumerate(bounds):
+        lo = 0 if c is None else c.end + 1
+        hi = events[n].line if n < len(events) else len(lines)
+        if c is not None:
+            out.append(c)
+        if c is None or c.family in ("container", "roman") or (clauses and c.family != "annex"):
+            # In laws and treaties only a very long preface is split (a report bound with the law).
+            out.extend(split_long(lines, lo, hi, 12000 if clauses else 40000))
+    return out
 
 
 def _cut_annexes(
@@ -130,10 +146,10 @@ def _unit_label(c: Cand, mode: str, lawlike: bool) -> tuple[str, str]:
     """(kind, label) of a unit heading."""
     if c.family == "annex":
         return "annex", f"{c.word} {c.number}".strip()
+    if mode == "outline" or c.family in ("caps", "soft", "split"):
+        return "clause", c.number or c.heading[:80]
     if mode == "numbered":
         return ("section", f"Section {c.number}") if lawlike else ("clause", f"Paragraph {c.number}")
-    if mode == "outline":
-        return "clause", c.number or c.heading[:80]
     return c.kind, f"§ {c.number}" if c.word == "§" else f"{c.word} {c.number}"
 
 
@@ -195,7 +211,7 @@ def _assemble(
         if c.family == "annex":
             close(-1)
         kind, label = _unit_label(c, mode, lawlike)
-        if c.family == "caps":
+        if c.family in ("caps", "soft", "split"):
             counters["caps"] += 1
             local = f"clause_h{counters['caps']}"
         elif c.family == "annex":

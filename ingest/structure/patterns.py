@@ -96,10 +96,10 @@ def is_roman(s: str) -> bool:
 def id_number(number: str, *, roman: bool = True) -> str:
     """Normalise a printed number for ids (see the module docstring)."""
     n = number.strip()
-    if roman:
-        value = roman_to_int(n) if n.isupper() or n.islower() else None
-        if value is not None and not re.fullmatch(r"[a-z]", n):
-            return str(value)
+    # A lone "C", "L" or "D" is a letter (Annex C), not a roman 100/50/500.
+    if roman and (n.isupper() or n.islower()) and re.fullmatch(r"[IVX]+|[IVXLC]{2,}", n.upper()):
+        if n.isupper() or len(n) > 1:
+            return str(roman_to_int(n))
     out = []
     for i, ch in enumerate(n):
         if ch in SUPERSCRIPTS:

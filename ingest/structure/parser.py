@@ -15,21 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.model import DocumentMeta, LegalDocument, PageText, Provision
-from ingest.structure.headings import (
-    Cand,
-    annex_candidates,
-    keyword_candidates,
-    numbered_candidates,
-    preamble_heading,
-)
-from ingest.structure.lines import Line, MarginNote, flatten
-from ingest.structure.outline import outline_candidates, select_outline, split_long
+from ingest.structure.headings import Cand, preamble_heading
+from ingest.structure.lines import Line, flatten
+from ingest.structure.modes import choose_units, cut_annexes, lawlike, margin_headings, split_long_stretches
 from ingest.structure.patterns import CONTAINER_RANK, ID_PREFIX, id_number
-from ingest.structure.select import gap_warnings, select_containers, select_numbered, select_units
+from ingest.structure.select import gap_warnings
 from ingest.structure.subparts import build_subparts
 
-LAW_TYPES = frozenset({"law", "draft_law", "act", "code", "regulation", "decree", "amendment", "treaty"})
-_ENACTING = ("enacted", "ENACTED", "Enacted")
 # Treaty chapters printed as a bare "II" are cited with the language's word for chapter.
 CHAPTER_WORD = {"nl": "Hoofdstuk", "ru": "Глава", "ka": "თავი", "hy": "Գլուխ", "az": "Fəsil", "en": "Chapter"}
 
@@ -49,97 +41,19 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     """Pure: the same pages and metadata always give the same tree, ids and warnings."""
     lines, notes = flatten(pages)
     warnings: list[str] = []
-    units, containers, mode = _choose_units(lines, meta, len(pages), bool(notes))
+    units, containers, mode = choose_units(lines, meta, len(pages), bool(notes))
     if units:
         warnings += gap_warnings(units, lines) if mode != "outline" else []
-        units, containers, annexes = _cut_annexes(lines, units, containers)
+        units, containers, annexes = cut_annexes(lines, units, containers)
     else:
         annexes = []
-    headings = _margin_headings(units, notes, pages, lines)
-    clauses = mode == "outline" or (mode == "numbered" and not _lawlike(meta, lines))
-    events = _split_long(lines, sorted([*units, *containers, *annexes], key=lambda c: c.line), clauses)
+    headings = margin_headings(units, notes, pages, lines)
+    clauses = mode == "outline" or (mode == "numbered" and not lawlike(meta, lines))
+    events = split_long_stretches(
+        lines, sorted([*units, *containers, *annexes], key=lambda c: c.line), clauses
+    )
     provisions = _assemble(lines, events, meta, mode, headings, warnings)
     return LegalDocument(meta=meta, pages=tuple(pages), provisions=provisions, warnings=tuple(warnings))
-
-
-def _choose_units(
-    lines: list[Line], meta: DocumentMeta, n_pages: int, margins: bool
-) -> tuple[list[Cand], list[Cand], str]:
-    kw = keyword_candidates(lines)
-    conts = [c for c in kw if c.family in ("container", "roman")]
-    units = select_units([c for c in kw if c.family == "unit"], conts, lines)
-    numbered = select_numbered(numbered_candidates(lines, headings=not margins), conts, lines)
-    early = [c for c in numbered if units and c.line < units[0].line]
-    if units and len(early) >= 3 and 2 * len(early) >= len(units):
-        units, mode = early, "numbered"  # an act whose schedule quotes a convention's articles
-    elif len(units) >= 2 or (units and len(numbered) < 10):
-        mode = "keyword"
-        conts = [c for c in conts if c.family != "roman" or c.word]  # "I. Overview" only in reports
-    elif len(numbered) >= 3:
-        units, mode = numbered, "numbered"
-    else:
-        units, mode, conts = select_outline(outline_candidates(lines), n_pages), "outline", []
-    first = units[0].line if units else None
-    return units, select_containers(conts, first), mode
-
-
-def _split_long(lines: list[Line], events: list[Cand], clauses: bool) -> list[Cand]:
-    """Over-long stretches that are not articles or sections (a preamble, a chapter introduction,
-    a report paragraph) are split at the headings found inside them."""
-    out: list[Cand] = []
-    bounds = [None, *events]
-    for n, c in enumerate(bounds):
-        lo = 0 if c is None else c.end + 1
-        hi = events[n].line if n < len(events) else len(lines)
-        if c is not None:
-            out.append(c)
-        if c is None or c.family in ("container", "roman") or (clauses and c.family != "annex"):
-            # In laws and treaties only a very long preface is split (a report bound with the law).
-            out.extend(split_long(lines, lo, hi, 12000 if clauses else 40000))
-    return out
-
-
-def _cut_annexes(
-    lines: list[Line], units: list[Cand], conts: list[Cand]
-) -> tuple[list[Cand], list[Cand], list[Cand]]:
-    """Schedules/annexes after the body: everything from the first one on belongs to annex units."""
-    for a in annex_candidates(lines):
-        if a.line <= units[0].line:
-            continue
-        after = sum(1 for u in units if u.line > a.line)
-        if after <= max(2, len(units) // 4):
-            annexes = [x for x in annex_candidates(lines) if x.line >= a.line]
-            return [u for u in units if u.line < a.line], [c for c in conts if c.line < a.line], annexes
-    return units, conts, []
-
-
-def _margin_headings(
-    units: list[Cand], notes: list[MarginNote], pages: Sequence[PageText], lines: list[Line]
-) -> dict[int, str]:
-    """Margin notes of gazette acts become the heading of the unit they sit next to."""
-    out: dict[int, str] = {}
-    starts = {u.line: u for u in units}
-    for note in notes:
-        near = [s for s in starts if -2 <= s - note.at <= 3 and lines[s].page == note.page and s not in out]
-        if near:
-            out[min(near, key=lambda s: abs(s - note.at))] = note.text.rstrip(". ")
-            continue
-        before = [s for s in starts if s < note.at and lines[s].page == note.page]
-        if before and max(before) not in out and not starts[max(before)].heading:
-            out[max(before)] = note.text.rstrip(". ")
-    for page in pages:  # readers that only give per-page notes: fill headingless units in order
-        free = [
-            u.line for u in units if lines[u.line].page == page.number and u.line not in out and not u.heading
-        ]
-        for line, note in zip(free, page.margin_notes, strict=False):
-            out[line] = note.rstrip(". ")
-    return out
-
-
-def _lawlike(meta: DocumentMeta, lines: list[Line]) -> bool:
-    if meta.doc_type:
-        return meta.doc_type in LAW_TYPES
-    return any(w in ln.text for ln in lines[:400] for w in _ENACTING)
 
 
 def _unit_label(c: Cand, mode: str, lawlike: bool) -> tuple[str, str]:
@@ -164,7 +78,7 @@ def _assemble(
     top: list[Provision] = []
     stack: list[_Open] = []
     used: set[str] = set()
-    lawlike = _lawlike(meta, lines)
+    is_law = lawlike(meta, lines)
     counters = {"caps": 0, "annex": 0}
     first = events[0].line if events else len(lines)
     pre = _preamble(lines, first, meta)
@@ -202,7 +116,7 @@ def _assemble(
                     "",
                     body,
                     lines[c.line].page,
-                    path[:-1] + path[-1:],
+                    path,
                     "",
                 )
                 stack[-1].children.append(intro)
@@ -210,7 +124,7 @@ def _assemble(
             continue
         if c.family == "annex":
             close(-1)
-        kind, label = _unit_label(c, mode, lawlike)
+        kind, label = _unit_label(c, mode, is_law)
         if c.family in ("caps", "soft", "split"):
             counters["caps"] += 1
             local = f"clause_h{counters['caps']}"

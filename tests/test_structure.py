@@ -109,6 +109,20 @@ def test_body_first_line_is_not_a_heading_when_it_wraps() -> None:
     assert doc.numbered_units()[0].heading == ""
 
 
+def test_heading_wrapped_over_two_lines() -> None:
+    doc = parse(
+        "Article 6\nAssistance to and protection of victims of trafficking\nin persons\n1. In appropriate cases.\nArticle 7\nStatus\nText."
+    )
+    art6 = doc.numbered_units()[0]
+    assert art6.heading == "Assistance to and protection of victims of trafficking in persons"
+    assert art6.text == "1. In appropriate cases."
+
+
+def test_out_of_sequence_heading_is_reported() -> None:
+    doc = parse("Article 1\nA\nText.\nArticle 2\nB\nText.\nArticle 1\nQuoted\nText.\nArticle 3\nC\nText.")
+    assert any("'Article 1' on page 1 ignored" in w for w in doc.warnings)
+
+
 def test_toc_entries_are_not_units() -> None:
     doc = parse(
         "Contents\nArticle 1. Title 3\nArticle 2. Scope 4\nArticle 3. Final 5\n\fArticle 1. Title\nBody one.\nArticle 2. Scope\nBody two.\nArticle 3. Final\nBody three."

@@ -86,9 +86,12 @@ def _take_heading(lines: Sequence[Line], i: int) -> tuple[str, int]:
         return "", i
     k = j + 1
     follow = lines[k].text if k < len(lines) else ""
-    if len(text) > 40 and lower_start(follow) and not is_caps(text):
-        return "", i  # a wrapped first sentence of the body, not a heading
     parts, end = [text], j
+    if lower_start(follow) and not is_caps(text):
+        after = lines[k + 1].text if k + 1 < len(lines) else ""
+        if len(follow) > 40 or follow.endswith((".", ";", ":", ",")) or lower_start(after):
+            return "", i  # a wrapped first sentence of the body, not a heading
+        parts, end, k = [f"{text} {follow}"], k, k + 1  # a heading wrapped in a PDF ("... of" / "in persons")
     # Capitalised headings wrap over a few lines in PDFs.
     while is_caps(parts[-1]) and k < len(lines) and is_caps(lines[k].text) and len(parts) < 4:
         if any(r.match(lines[k].text) for r, _, _ in _UNIT_RES + _CONTAINER_RES):

@@ -9,15 +9,16 @@ from ingest.model import DocumentMeta, PageText
 from ingest.structure.headings import Cand, annex_candidates, keyword_candidates, numbered_candidates
 from ingest.structure.lines import Line, MarginNote
 from ingest.structure.outline import outline_candidates, select_outline, split_long
-from ingest.structure.select import select_containers, select_numbered, select_units
+from ingest.structure.select import select_containers, select_numbered, select_units, skipped_warnings
 
 LAW_TYPES = frozenset({"law", "draft_law", "act", "code", "regulation", "decree", "amendment", "treaty"})
 _ENACTING = ("enacted", "ENACTED", "Enacted")
 
 
 def choose_units(
-    lines: list[Line], meta: DocumentMeta, n_pages: int, margins: bool
+    lines: list[Line], meta: DocumentMeta, n_pages: int, margins: bool, warnings: list[str]
 ) -> tuple[list[Cand], list[Cand], str]:
+    """(units, containers, mode) with mode "keyword", "numbered" or "outline"."""
     kw = keyword_candidates(lines)
     conts = [c for c in kw if c.family in ("container", "roman")]
     units = select_units([c for c in kw if c.family == "unit"], conts, lines)
@@ -27,6 +28,7 @@ def choose_units(
         units, mode = early, "numbered"  # an act whose schedule quotes a convention's articles
     elif len(units) >= 2 or (units and len(numbered) < 10):
         mode = "keyword"
+        warnings += skipped_warnings([c for c in kw if c.family == "unit"], units, lines)
         conts = [c for c in conts if c.family != "roman" or c.word]  # "I. Overview" only in reports
     elif len(numbered) >= 3:
         units, mode = numbered, "numbered"

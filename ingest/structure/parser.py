@@ -41,7 +41,7 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     """Pure: the same pages and metadata always give the same tree, ids and warnings."""
     lines, notes = flatten(pages)
     warnings: list[str] = []
-    units, containers, mode = choose_units(lines, meta, len(pages), bool(notes))
+    units, containers, mode = choose_units(lines, meta, len(pages), bool(notes), warnings)
     if units:
         warnings += gap_warnings(units, lines) if mode != "outline" else []
         units, containers, annexes = cut_annexes(lines, units, containers)

@@ -138,3 +138,24 @@ def gap_warnings(units: Sequence[Cand], lines: Sequence[Line]) -> list[str]:
         if kb[0] - ka[0] > 1 and not kb[1] and not kb[2]:
             out.append(f"numbering gap: {b.number} follows {a.number} (page {lines[b.line].page})")
     return out
+
+
+def skipped_warnings(
+    cands: Sequence[Cand], units: Sequence[Cand], lines: Sequence[Line], limit: int = 5
+) -> list[str]:
+    """Heading-like lines of the units' kind left out of the numbering (quoted, cross-reference
+    or running header): reported so that a real misparse can be noticed."""
+    if not units:
+        return []
+    kept = {u.line for u in units}
+    kind = units[0].kind
+    skipped = [
+        c for c in cands if c.kind == kind and c.line not in kept and not c.toc and c.line > units[0].line
+    ]
+    out = [
+        f"heading-like line '{lines[c.line].text[:40]}' on page {lines[c.line].page} ignored (out of sequence)"
+        for c in skipped[:limit]
+    ]
+    if len(skipped) > limit:
+        out.append(f"{len(skipped) - limit} more heading-like lines ignored (out of sequence)")
+    return out

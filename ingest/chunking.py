@@ -24,7 +24,10 @@ _MIN_BUDGET = 16
 
 
 def breadcrumb(title: str, unit: Provision) -> str:
-    own = f"{unit.label} – {unit.heading}" if unit.heading and unit.label else (unit.label or unit.heading)
+    if unit.heading and unit.label and unit.heading != unit.label:
+        own = f"{unit.label} – {unit.heading}"
+    else:
+        own = unit.label or unit.heading
     return SEP.join(p for p in (title, *unit.path, own) if p)
 
 

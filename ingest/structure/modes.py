@@ -38,7 +38,7 @@ def choose_units(
     return units, select_containers(conts, first), mode
 
 
-def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool) -> list[Cand]:
+def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool, law: bool) -> list[Cand]:
     """Over-long stretches that are not articles or sections (a preamble, a chapter introduction,
     a report paragraph) are split at the headings found inside them."""
     out: list[Cand] = []
@@ -51,6 +51,8 @@ def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool) -
         if c is None or c.family in ("container", "roman") or (clauses and c.family != "annex"):
             # In laws and treaties only a very long preface is split (a report bound with the law).
             out.extend(split_long(lines, lo, hi, 12000 if clauses else 40000))
+        elif c.family == "unit" and not law:  # "Article III" of guidelines: a chapter, not an article
+            out.extend(split_long(lines, lo, hi, 40000))
     return out
 
 

@@ -9,6 +9,7 @@ kept is capped so that list items never turn into thousands of tiny units.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -18,6 +19,7 @@ from ingest.structure.patterns import TOC_TAIL_RE
 
 _OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+(?P<rest>[A-Z].{1,100})$")
 _BULLET_RE = re.compile(r"^[-–•·*▪●○◦]")
+_LETTER_RE = re.compile(r"^[A-H]\.\s+[A-Z]")  # "A. Introduction" in guidelines
 _ENDS_SENTENCE = (".", ":", "!", "?", "”", '"', ")", "’")
 # Block labels that are not headings of their own (UNODC Model Law commentary, page captions).
 _NOT_HEADINGS = frozenset({"page", "commentary", "optional provision", "option 1", "option 2", "option 3"})
@@ -27,10 +29,15 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
     """Heading candidates among ``lines[lo:hi]`` (indices stay global)."""
     hi = len(lines) if hi is None else hi
     width = typical_width(lines)
+    # A line printed on many pages is a running header, not a heading (when no cleaner ran).
+    repeated = {t for t, n in Counter(ln.text for ln in lines if ln.text).items() if n >= 3}
     out: list[Cand] = []
     i = lo
     while i < hi:
         t = lines[i].text
+        if t in repeated:
+            i += 1
+            continue
         m = _OUTLINE_RE.match(t)
         if m and title_like(m.group("rest"), max_len=100) and len(m.group("rest").split()) <= 14:
             out.append(
@@ -49,6 +56,8 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
                 heading += " " + lines[end].text
             out.append(Cand(i, "caps", "clause", "", "", heading, end))
             i = end
+        elif _LETTER_RE.match(t) and title_like(t[3:], max_len=90) and len(t.split()) <= 12:
+            out.append(Cand(i, "soft", "clause", "", "", t, i))
         elif _soft(lines, i, hi, width):
             out.append(Cand(i, "soft", "clause", "", "", t, i))
         i += 1
@@ -96,7 +105,13 @@ def _successor(prev: tuple[int, ...] | None, cur: tuple[int, ...]) -> bool:
 
 
 def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
-    """Numbered headings that form an outline, plus unnumbered ones; at most ~3 per page."""
+    """Numbered headings that form an outline, plus unnumbered ones; at most ~3 per page.
+    A stand-alone line right before another heading (a form's field names) is not a heading."""
+    cands = [
+        c
+        for n, c in enumerate(cands)
+        if not (c.family == "soft" and n + 1 < len(cands) and cands[n + 1].line <= c.end + 2)
+    ]
     kept: list[Cand] = []
     prev: tuple[int, ...] | None = None
     for c in cands:

@@ -48,10 +48,10 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     else:
         annexes = []
     headings = margin_headings(units, notes, pages, lines)
-    clauses = mode == "outline" or (mode == "numbered" and not lawlike(meta, lines))
-    events = split_long_stretches(
-        lines, sorted([*units, *containers, *annexes], key=lambda c: c.line), clauses
-    )
+    law = lawlike(meta, lines)
+    clauses = mode == "outline" or (mode == "numbered" and not law)
+    ordered = sorted([*units, *containers, *annexes], key=lambda c: c.line)
+    events = split_long_stretches(lines, ordered, clauses, law)
     provisions = _assemble(lines, events, meta, mode, headings, warnings)
     return LegalDocument(meta=meta, pages=tuple(pages), provisions=provisions, warnings=tuple(warnings))
 
@@ -223,7 +223,7 @@ def _join(body: Sequence[Line]) -> str:
 
 
 def _crumb(label: str, heading: str) -> str:
-    return f"{label} – {heading}" if heading and label else (label or heading)
+    return f"{label} – {heading}" if heading and label and heading != label else (label or heading)
 
 
 def _unique(pid: str, used: set[str], warnings: list[str]) -> str:

@@ -269,3 +269,102 @@ def test_vectors_of_stored_chunks(index: DocumentIndex) -> None:
     ids = [c.point_id for c in index.chunks("am")]
     vecs = index.vectors(ids)
     assert [vecs[i] for i in ids] == [pytest.approx(axis(2)), pytest.approx(axis(3))]
+
+
+# --- crash recovery: run the protocol's steps by hand, stop at each point, recover ---------------
+def _steps(index: DocumentIndex, doc_id: str, version: int, n: int) -> tuple[str, list]:  # type: ignore[type-arg]
+    from ingest.store import schema
+
+    texts = version_texts(doc_id, version, n)
+    m, chunks = meta(doc_id, version=str(version)), embedded(texts)
+    run = schema.run_id(m, n, chunks)
+    return run, index.pending_points(m, n, chunks, run)
+
+
+def _old_deleted(index: DocumentIndex, doc_id: str) -> None:
+    index.backend.delete(all_of(Match(s.DOC_ID, doc_id), Match(s.STATE, s.COMMITTED)))
+
+
+def _commit(index: DocumentIndex, run: str) -> None:
+    index.backend.set_payload(Filter(must=[Match(s.RUN, run)]), {s.STATE: s.COMMITTED})
+
+
+# (name, had an old version, crash point) -> version expected after recover (None = absent)
+CRASHES = [
+    ("new doc, half the points written", False, "partial", None),
+    ("new doc, only the document record missing", False, "all-but-one", None),
+    ("new doc, all points pending", False, "pending", 2),
+    ("update, half the points written", True, "partial", 1),
+    ("update, all pending, old still there", True, "pending", 1),
+    ("update, old deleted, new not committed", True, "deleted", 2),
+    ("update, committed (crash after the last step)", True, "committed", 2),
+]
+
+
+@pytest.mark.parametrize(("name", "had_old", "point", "expected"), CRASHES, ids=[c[0] for c in CRASHES])
+def test_recover_after_crash(
+    index: DocumentIndex, name: str, had_old: bool, point: str, expected: int | None
+) -> None:
+    write_version(index, "other", 7, 3)
+    if had_old:
+        write_version(index, "a", 1, 4)
+    run, points = _steps(index, "a", 2, 6)
+    if point == "partial":
+        index.backend.upsert(points[:3])
+    elif point == "all-but-one":
+        index.backend.upsert(points[:-1])
+    else:
+        index.backend.upsert(points)
+    if point in ("deleted", "committed"):
+        _old_deleted(index, "a")
+    if point == "committed":
+        _commit(index, run)
+    # Before recovery readers already see a consistent document (absent between steps 2 and 3).
+    visible = check_invariants(index, after_recover=False)
+    before = {"committed": 2, "deleted": None}.get(point, 1 if had_old else None)
+    assert visible.get("a") == before
+
+    notes = index.recover()
+    assert bool(notes) == (point != "committed")
+    assert all(n.startswith("a: ") for n in notes)
+    versions = check_invariants(index)
+    assert versions.get("a") == expected
+    assert versions["other"] == 7
+    assert index.recover() == []  # nothing left to do
+    # Writing after recovery works and leaves exactly one version.
+    write_version(index, "a", 3, 2)
+    assert check_invariants(index)["a"] == 3
+
+
+def test_replace_cleans_up_leftovers_without_recover(index: DocumentIndex) -> None:
+    write_version(index, "a", 1, 4)
+    _, points = _steps(index, "a", 2, 6)
+    index.backend.upsert(points[:3])  # crashed; recover() not called (e.g. a read-only opener)
+    write_version(index, "a", 3, 2)
+    assert check_invariants(index) == {"a": 3}
+
+
+def test_retrying_an_interrupted_identical_write(index: DocumentIndex) -> None:
+    """The same content after a crash mid-write gets the same run id: the retry must still finish."""
+    write_version(index, "a", 1, 4)
+    _, points = _steps(index, "a", 2, 6)
+    index.backend.upsert(points[:3])
+    write_version(index, "a", 2, 6)
+    assert check_invariants(index) == {"a": 2}
+
+
+def test_a_failed_write_leaves_the_old_version(index: DocumentIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_version(index, "a", 1, 4)
+    real = index.backend.upsert
+    calls = {"n": 0}
+
+    def failing(points):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        real(points[: len(points) // 2])
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index.backend, "upsert", failing)
+    with pytest.raises(OSError, match="disk full"):
+        write_version(index, "a", 2, 6)
+    monkeypatch.setattr(index.backend, "upsert", real)
+    assert check_invariants(index) == {"a": 1}  # the failed run was discarded at once

@@ -9,7 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.store.base import IndexBackend, IndexPoint
-from ingest.store.filters import Filter, IsEmpty, Match, MatchAny, Range, all_of, any_of, none_of, where
+from ingest.store.filters import (
+    Filter,
+    HasId,
+    IsEmpty,
+    Match,
+    MatchAny,
+    Range,
+    all_of,
+    any_of,
+    none_of,
+    where,
+)
 from ingest.store.index import DocumentIndex, ScoredChunk
 from ingest.store.schema import COLLECTION, DocumentRecord, IndexInfo, StoredChunk
 
@@ -18,6 +29,7 @@ __all__ = [
     "DocumentIndex",
     "DocumentRecord",
     "Filter",
+    "HasId",
     "IndexBackend",
     "IndexInfo",
     "IndexPoint",

@@ -18,6 +18,7 @@ Mode = Literal["hybrid", "semantic", "keyword"]
 FusionKind = Literal["rrf", "dbsf"]
 Payload = dict[str, Any]
 PayloadSelect = bool | Sequence[str]
+Vectors = tuple[tuple[float, ...] | None, SparseVector | None]  # (dense, sparse) of one point
 
 # Qdrant's own default for reciprocal rank fusion: score = sum(1 / (k + rank)), rank from 0.
 RRF_K = 2
@@ -75,7 +76,7 @@ class IndexBackend(Protocol):
 
     def retrieve(self, ids: Sequence[str]) -> list[tuple[str, Payload]]: ...
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, tuple[float, ...]]: ...
+    def point_vectors(self, ids: Sequence[str]) -> dict[str, Vectors]: ...
 
     def flush(self) -> None: ...
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy
 import qdrant_edge as qe
 
 from ingest.errors import IndexError_, IndexLockedError
@@ -29,9 +30,10 @@ from ingest.store.base import (
     Payload,
     PayloadSelect,
     ScoredPoint,
+    Vectors,
     check_query,
 )
-from ingest.store.filters import Condition, Filter, IsEmpty, Match, MatchAny, Range
+from ingest.store.filters import Condition, Filter, HasId, IsEmpty, Match, MatchAny, Range
 
 CONFIG_FILE = "edge_config.json"
 _SCROLL_PAGE = 512
@@ -161,14 +163,9 @@ class EdgeBackend:
         records = self.shard.retrieve(list(ids), with_payload=True, with_vector=False)
         return [(str(r.id), dict(r.payload or {})) for r in records]
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
-        records = self.shard.retrieve(list(ids), with_payload=False, with_vector=[s.DENSE])
-        out: dict[str, tuple[float, ...]] = {}
-        for r in records:
-            vec = r.vector.get(s.DENSE) if isinstance(r.vector, dict) else None
-            if vec is not None:
-                out[str(r.id)] = tuple(float(x) for x in vec)
-        return out
+    def point_vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
+        records = self.shard.retrieve(list(ids), with_payload=False, with_vector=True)
+        return {str(r.id): _vectors(r.vector) for r in records}
 
     def flush(self) -> None:
         if self._shard is not None:
@@ -188,6 +185,15 @@ def _point(p: IndexPoint) -> qe.Point:
     if p.sparse is not None and p.sparse.indices:
         vector[s.SPARSE] = qe.SparseVector(list(p.sparse.indices), list(p.sparse.values))
     return qe.Point(p.id, vector, p.payload)
+
+
+def _vectors(vector: Any) -> Vectors:
+    named = vector if isinstance(vector, dict) else {}
+    dense, sparse = named.get(s.DENSE), named.get(s.SPARSE)
+    return (
+        None if dense is None else tuple(float(x) for x in dense),
+        None if sparse is None else SparseVector(tuple(sparse.indices), tuple(sparse.values)),
+    )
 
 
 def _payload_selector(with_payload: PayloadSelect) -> Any:
@@ -212,7 +218,10 @@ def _cond(c: Condition) -> Any:
     if isinstance(c, Filter):
         return to_edge(c)
     if isinstance(c, Match):
-        return qe.FieldCondition(c.key, match=qe.MatchValue(c.value))
+        # The bindings read a Python bool as the integer 1/0 (bool is an int), which never matches a
+        # stored true/false; numpy's bool_ is not an int and arrives as a bool.
+        value = numpy.bool_(c.value) if isinstance(c.value, bool) else c.value
+        return qe.FieldCondition(c.key, match=qe.MatchValue(value))  # type: ignore[arg-type]
     if isinstance(c, MatchAny):
         return qe.FieldCondition(c.key, match=qe.MatchAny(list(c.values)))  # type: ignore[arg-type]
     if isinstance(c, Range):
@@ -223,6 +232,8 @@ def _cond(c: Condition) -> Any:
         return qe.FieldCondition(c.key, range=rng)
     if isinstance(c, IsEmpty):
         return qe.IsEmptyCondition(c.key)
+    if isinstance(c, HasId):
+        return qe.HasIdCondition(set(c.ids))
     raise TypeError(f"unsupported filter condition: {c!r}")
 
 

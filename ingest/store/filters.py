@@ -56,6 +56,16 @@ class IsEmpty:
 
 
 @dataclass(frozen=True)
+class HasId:
+    """The point id is one of ``ids``."""
+
+    ids: tuple[str, ...]
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        object.__setattr__(self, "ids", tuple(ids))
+
+
+@dataclass(frozen=True)
 class Filter:
     must: tuple[Condition, ...] = ()
     must_not: tuple[Condition, ...] = ()
@@ -76,7 +86,7 @@ class Filter:
         return not (self.must or self.must_not or self.should)
 
 
-Condition: TypeAlias = "Match | MatchAny | Range | IsEmpty | Filter"
+Condition: TypeAlias = "Match | MatchAny | Range | IsEmpty | HasId | Filter"
 
 
 def all_of(*conditions: Condition | None) -> Filter:

@@ -211,7 +211,8 @@ class DocumentIndex:
 
     def vectors(self, point_ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """Dense vectors of stored chunks (e.g. to align two versions without re-embedding)."""
-        return self.backend.vectors(point_ids) if point_ids else {}
+        found = self.backend.point_vectors(point_ids) if point_ids else {}
+        return {pid: dense for pid, (dense, _) in found.items() if dense is not None}
 
     def count_points(self) -> int:
         """Every point in the collection (chunks, document records, info, pending)."""

@@ -54,6 +54,7 @@ TEXT = "text"
 MODEL_ID = "model_id"
 DIM = "dim"
 SCHEMA_VERSION_KEY = "schema_version"
+HAYSTACK_ID = "haystack_id"  # original id of a document written through CtkbDocumentStore
 
 # --- payload values --------------------------------------------------------------------------
 CHUNK = "chunk"

@@ -26,9 +26,10 @@ from ingest.store.base import (
     Payload,
     PayloadSelect,
     ScoredPoint,
+    Vectors,
     check_query,
 )
-from ingest.store.filters import Condition, Filter, IsEmpty, Match, MatchAny, Range
+from ingest.store.filters import Condition, Filter, HasId, IsEmpty, Match, MatchAny, Range
 
 _SCROLL_PAGE = 512
 
@@ -166,14 +167,9 @@ class ServerBackend:
         records = self.client.retrieve(self.collection, list(ids), with_payload=True, with_vectors=False)
         return [(str(r.id), dict(r.payload or {})) for r in records]
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
-        records = self.client.retrieve(self.collection, list(ids), with_payload=False, with_vectors=[s.DENSE])
-        out: dict[str, tuple[float, ...]] = {}
-        for r in records:
-            vec = r.vector.get(s.DENSE) if isinstance(r.vector, dict) else None
-            if isinstance(vec, list):
-                out[str(r.id)] = tuple(float(x) for x in vec)  # type: ignore[arg-type]
-        return out
+    def point_vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
+        records = self.client.retrieve(self.collection, list(ids), with_payload=False, with_vectors=True)
+        return {str(r.id): _vectors(r.vector) for r in records}
 
     def flush(self) -> None:
         """Nothing to do: the server persists every acknowledged write (``wait=True``)."""
@@ -189,6 +185,15 @@ def _point(p: IndexPoint) -> m.PointStruct:
     if p.sparse is not None and p.sparse.indices:
         vector[s.SPARSE] = m.SparseVector(indices=list(p.sparse.indices), values=list(p.sparse.values))
     return m.PointStruct(id=p.id, vector=vector, payload=p.payload)
+
+
+def _vectors(vector: Any) -> Vectors:
+    named = vector if isinstance(vector, dict) else {}
+    dense, sparse = named.get(s.DENSE), named.get(s.SPARSE)
+    return (
+        None if dense is None else tuple(float(x) for x in dense),
+        None if sparse is None else SparseVector(tuple(sparse.indices), tuple(sparse.values)),
+    )
 
 
 def _opt(flt: Filter | None) -> m.Filter | None:
@@ -218,4 +223,6 @@ def _cond(c: Condition) -> Any:
         return m.FieldCondition(key=c.key, range=rng)
     if isinstance(c, IsEmpty):
         return m.IsEmptyCondition(is_empty=m.PayloadField(key=c.key))
+    if isinstance(c, HasId):
+        return m.HasIdCondition(has_id=list(c.ids))
     raise TypeError(f"unsupported filter condition: {c!r}")

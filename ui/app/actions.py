@@ -20,16 +20,17 @@ FileProgress = Callable[[int, str], None]  # (file index, stage) for one progres
 
 
 def ingest_uploads(
-    runtime: Any,
+    ingestor: Any,
     uploads: Sequence[tuple[str, bytes]],
     given: MetadataOverrides,
     progress: FileProgress | None = None,
 ) -> list[IngestReport]:
     """Check, save and ingest uploaded ``(name, data)`` files; a bad file gets a failed report, the rest go in.
 
-    Reports are in upload order; ``file`` holds the uploaded base name (never a path).
+    ``ingestor`` is the process's ``ingest.service.Ingestor``. Reports are in upload order; ``file``
+    holds the uploaded base name (never a path).
     """
-    from ingest.service import Ingestor, SourceFile
+    from ingest.service import SourceFile
 
     checks: list[UploadCheck] = [check_upload(name, data) for name, data in uploads]
     reports: dict[int, IngestReport] = {}
@@ -53,7 +54,7 @@ def ingest_uploads(
                 if k < total:
                     progress(saved[k][0], "parsing")
 
-            done = Ingestor(runtime).ingest(sources, on_step)
+            done = ingestor.ingest(sources, on_step)
             for (i, _), report in zip(saved, done, strict=True):
                 reports[i] = _renamed(report, checks[i].name)
     finally:
@@ -94,11 +95,12 @@ def overrides_of(meta: DocumentMeta) -> MetadataOverrides:
     )
 
 
-def reingest(runtime: Any, meta: DocumentMeta) -> IngestReport:
+def reingest(ingestor: Any, meta: DocumentMeta) -> IngestReport:
     """Parse a document again from its kept source copy and replace it in the index (atomically)."""
-    from ingest.service import Ingestor, source_copy
+    from ingest.service import source_copy
     from ingest.worker import ParseWorker
 
+    runtime = ingestor.runtime
     kept = source_copy(runtime, meta)
     if kept is None:
         raise CtkbError(f"{meta.doc_id}: the source file was not kept; add the file again")
@@ -111,7 +113,7 @@ def reingest(runtime: Any, meta: DocumentMeta) -> IngestReport:
             document = worker.parse(path, meta.sha256, overrides_of(meta))
         if not document.units():
             raise CtkbError(f"{meta.doc_id}: no text found to index")
-        Ingestor(runtime).index_document(document)
+        ingestor.index_document(document)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return IngestReport(

@@ -28,6 +28,17 @@ class AppContext:
     generation: int = 0
     warm_error: str = ""
     engine_cache: tuple[int, Any] | None = None
+    _ingestor: Any = None
+
+    @property
+    def ingestor(self) -> Any:
+        """One ``Ingestor`` per process: its Haystack pipeline holds the shared model component,
+        and a component can belong to one pipeline only."""
+        if self._ingestor is None:
+            from ingest.service import Ingestor
+
+            self._ingestor = Ingestor(self.runtime)
+        return self._ingestor
 
     @property
     def read_only(self) -> bool:

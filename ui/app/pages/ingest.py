@@ -75,8 +75,8 @@ if submitted:
         rows[i].progress(value, text=text)
 
     try:
-        with ctx.writing() as runtime, st.spinner("Adding documents…"):
-            reports = ingest_uploads(runtime, uploads, given, on_progress)
+        with ctx.writing(), st.spinner("Adding documents…"):
+            reports = ingest_uploads(ctx.ingestor, uploads, given, on_progress)
     except CtkbError as exc:
         st.error(md_escape(exc))
         st.stop()

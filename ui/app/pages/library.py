@@ -73,8 +73,8 @@ if not ctx.read_only:
     with c1:
         if st.button("Re-ingest from the kept source", key="reingest"):
             try:
-                with ctx.writing() as runtime, st.spinner("Parsing and indexing again…"):
-                    report = actions.reingest(runtime, meta)
+                with ctx.writing(), st.spinner("Parsing and indexing again…"):
+                    report = actions.reingest(ctx.ingestor, meta)
                 st.session_state["library_notice"] = (
                     f"{report.doc_id} re-ingested ({report.provisions} provisions, {report.pages} pages)"
                 )

@@ -67,7 +67,7 @@ def _open(path: Path, *, max_bytes: int) -> PdfReader:
     if size == 0:
         raise InputError("empty file")
     if size > max_bytes:
-        raise InputError(f"file too large: {size / 2**20:.0f} MB (limit {max_bytes / 2**20:.0f} MB)")
+        raise InputError(f"file too large: {_size(size)} (limit {_size(max_bytes)})")
     if b"%PDF-" not in head:
         raise InputError(f"not a PDF (starts with {head[:16]!r})")
     try:
@@ -180,6 +180,10 @@ def _estimate_width(line: str, font_name: str) -> float:
         else:
             total += 0.33
     return total * (1.1 if any(n in font_name for n in ("Helvetica", "Arial")) else 1.0)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n} bytes"
 
 
 def _reason(exc: BaseException) -> str:

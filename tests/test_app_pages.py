@@ -298,3 +298,23 @@ def test_library_lists_documents_and_structure(app_env: Path) -> None:
     pages = dict(zip(structure["structure"].str.strip("\u2003"), structure["pages"], strict=True))
     assert pages["Section 1"] == "p. 1" and pages["Section 3"] == "p. 2"
     assert at.button(key="remove") is not None  # not read-only here
+
+
+def test_coverage_against_the_protocol_checklist(app_env: Path) -> None:
+    from search.coverage import load_checklist
+
+    items = len(load_checklist("un_trafficking_protocol").items)
+    at = new_app().run()
+    at.switch_page(str(MAIN.parent / "pages" / "compare.py")).run()
+    at.selectbox(key="draft_doc").set_value("veloria_v2")
+    at.selectbox(key="cov_ref").set_value("un_trafficking_protocol")
+    at.button(key="run_coverage").click().run()
+    assert not at.exception, at.exception
+    counts = {m.label: int(m.value) for m in at.metric}
+    assert counts["Covered"] + counts["Partial"] + counts["Missing"] == items
+    assert counts["Missing"] > 0  # a five-article draft leaves most obligations out
+    rows = at.dataframe[-1].value
+    assert len(rows) == items and set(rows["status"]) <= {"covered", "partial", "missing"}
+    at.multiselect(key="cov_status").set_value(["missing"]).run()
+    rows = at.dataframe[-1].value
+    assert len(rows) == counts["Missing"] and set(rows["draft provisions"]) == {"—"}

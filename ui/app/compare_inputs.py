@@ -62,3 +62,21 @@ def document_from_upload(name: str, data: bytes) -> LegalDocument:
     if not document.units():
         raise InputError(f"{check.name}: no provisions found")
     return document
+
+
+def load_side(ctx: Any, side: tuple[str, Any]) -> LegalDocument:
+    """``("doc", doc_id)`` from the app's index or ``("file", (name, bytes))`` from an upload."""
+    kind, value = side
+    if kind == "doc":
+        return document_from_index(ctx.runtime.index, value)
+    return document_from_upload(*value)
+
+
+def side_key(side: tuple[str, Any] | None) -> str:
+    """A short stable key for a chosen side (the content hash for an upload)."""
+    if side is None:
+        return ""
+    kind, value = side
+    if kind == "doc":
+        return f"doc:{value}"
+    return f"file:{hashlib.sha256(value[1]).hexdigest()}"

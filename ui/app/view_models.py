@@ -286,3 +286,28 @@ def summary_items(summary: Mapping[str, int]) -> list[tuple[str, int]]:
     items = [(s, int(summary.get(s, 0))) for s in STATUS_ORDER]
     items += [(f, int(summary[f])) for f in ("renumbered", "moved", "split", "merged") if summary.get(f)]
     return items
+
+
+# --- coverage ------------------------------------------------------------------------------------
+
+COVERAGE_ORDER = ("covered", "partial", "missing")
+
+
+def coverage_rows(report: Any, statuses: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """One row per checklist item: the obligation, where the reference states it, status, best matches."""
+    keep = set(statuses) if statuses is not None else None
+    rows = []
+    for ic in report.items:
+        if keep is not None and ic.status not in keep:
+            continue
+        shown = ic.matches if ic.status != "missing" else ()
+        rows.append(
+            {
+                "obligation": ic.item.title,
+                "reference": ic.item.article,
+                "status": ic.status,
+                "score": round(float(ic.score), 2),
+                "draft provisions": ", ".join(_ref(m.provision) for m in shown) or "—",
+            }
+        )
+    return rows

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from ingest.errors import CtkbError
@@ -55,27 +53,13 @@ with tab_cmp:
     left = pick("left", c1, preset[0] if preset else None)
     right = pick("right", c2, preset[1] if preset else None)
 
-    def ref(side: tuple[str, object] | None) -> str:
-        if side is None:
-            return ""
-        kind, value = side
-        if kind == "doc":
-            return f"doc:{value}"
-        name, data = value  # type: ignore[misc]
-        return f"file:{hashlib.sha256(data).hexdigest()}"
-
-    key = (ref(left), ref(right), ctx.generation)
+    key = (inputs.side_key(left), inputs.side_key(right), ctx.generation)
     if st.button("Compare", type="primary", disabled=left is None or right is None, key="run_compare"):
         try:
             with st.spinner("Aligning provisions…"):
-                docs = []
-                for kind, value in (left, right):  # type: ignore[misc]
-                    if kind == "doc":
-                        docs.append(inputs.document_from_index(ctx.runtime.index, value))
-                    else:
-                        docs.append(inputs.document_from_upload(*value))
                 from search.compare import compare_documents
 
+                docs = [inputs.load_side(ctx, side) for side in (left, right)]  # type: ignore[arg-type]
                 comparison = compare_documents(docs[0], docs[1], ctx.runtime.embedder)
             st.session_state["comparison"] = (key, comparison)
         except CtkbError as exc:
@@ -87,4 +71,4 @@ with tab_cmp:
         st.caption("The choice changed: press Compare again.")
 
 with tab_cov:
-    render_coverage(ctx, records)
+    render_coverage(ctx, records, pick)

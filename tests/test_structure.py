@@ -102,6 +102,15 @@ def test_heading_on_next_line_and_same_line() -> None:
     assert (a2.heading, a2.text) == ("Scope", "This applies.")
 
 
+def test_body_on_the_heading_line() -> None:
+    doc = parse(
+        "Article 1. The States Parties shall adopt such measures as may be necessary.\nArticle 2. Scope\nText."
+    )
+    a1, a2 = doc.numbered_units()
+    assert (a1.heading, a1.text) == ("", "The States Parties shall adopt such measures as may be necessary.")
+    assert (a2.heading, a2.text) == ("Scope", "Text.")
+
+
 def test_body_first_line_is_not_a_heading_when_it_wraps() -> None:
     doc = parse(
         "Article 1\nThe States Parties shall adopt such measures as may be necessary to\nestablish offences.\nArticle 2\nScope\nText."

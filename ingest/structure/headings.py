@@ -136,7 +136,8 @@ def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool
         if lower_start(rest) and not unit:
             return None
         toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
-        if rest.startswith("(") or len(rest) > 200:
+        sentence = rest.endswith((".", ";", ":")) and len(rest.split()) > 8
+        if rest.startswith("(") or len(rest) > 200 or sentence:
             return (True, "", i, rest, toc) if unit else None
         if not unit and not (title_like(rest) or is_caps(rest)):
             return None

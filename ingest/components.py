@@ -7,6 +7,7 @@ typed :class:`~ingest.model.Chunk`, so nothing is flattened into dict soup on th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +91,11 @@ class Bm25SparseEmbedder:
             return {"documents": []}
         language = str(documents[0].meta.get("language") or "")
         vectors = self.encoder.encode_passages([d.meta[CHUNK_KEY].embed_text for d in documents], language)
-        for doc, vec in zip(documents, vectors, strict=True):
-            doc.sparse_embedding = SparseEmbedding(indices=list(vec.indices), values=list(vec.values))
-        return {"documents": documents}
+        out = [
+            replace(doc, sparse_embedding=SparseEmbedding(indices=list(vec.indices), values=list(vec.values)))
+            for doc, vec in zip(documents, vectors, strict=True)
+        ]
+        return {"documents": out}
 
 
 @component

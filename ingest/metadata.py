@@ -36,6 +36,10 @@ class MetadataOverrides:
     version: str | None = None
     work: str | None = None
 
+    def to_dict(self) -> dict[str, object]:
+        """Serialisable form (Haystack snapshots pipeline inputs when a component fails)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     def merged_over(self, other: MetadataOverrides) -> MetadataOverrides:
         """These values win; ``other`` fills the gaps."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -22,6 +22,7 @@ class Runtime:
         self._doc_embedder: Any = None
         self._bm25: Any = None
         self._token_counter: Any = None
+        self._index_pipeline: Any = None
 
     # --- index -----------------------------------------------------------------------------
     @property
@@ -86,6 +87,22 @@ class Runtime:
             return self._doc_embedder
 
     @property
+    def index_pipeline(self) -> Any:
+        """chunk → dense → sparse → write, built once (Haystack components belong to one pipeline)."""
+        with self._lock:
+            if self._index_pipeline is None:
+                from ingest.pipeline import build_index_pipeline
+
+                self._index_pipeline = build_index_pipeline(
+                    embedder=self.document_embedder,
+                    bm25=self.bm25,
+                    index=self.index,
+                    max_tokens=self.spec.max_tokens,
+                    count_tokens=self.token_counter,
+                )
+            return self._index_pipeline
+
+    @property
     def token_counter(self) -> Any:
         with self._lock:
             if self._token_counter is None:
@@ -108,3 +125,4 @@ class Runtime:
             if self._index is not None:
                 self._index.close()
                 self._index = None
+                self._index_pipeline = None

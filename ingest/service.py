@@ -70,21 +70,6 @@ class Ingestor:
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-        self._pipe = None
-
-    def _index_pipeline(self):  # type: ignore[no-untyped-def]
-        if self._pipe is None:
-            from ingest.pipeline import build_index_pipeline
-
-            rt = self.runtime
-            self._pipe = build_index_pipeline(
-                embedder=rt.document_embedder,
-                bm25=rt.bm25,
-                index=rt.index,
-                max_tokens=rt.spec.max_tokens,
-                count_tokens=rt.token_counter,
-            )
-        return self._pipe
 
     def ingest(self, sources: Sequence[SourceFile], progress: Progress | None = None) -> list[IngestReport]:
         if self.runtime.settings.read_only:
@@ -140,7 +125,7 @@ class Ingestor:
     def index_document(self, document: LegalDocument) -> int:
         from ingest.pipeline import run_index_pipeline
 
-        return run_index_pipeline(self._index_pipeline(), document)
+        return run_index_pipeline(self.runtime.index_pipeline, document)
 
     def _keep_copy(self, path: Path, sha: str) -> None:
         """A copy of the source by content hash, so the app can show the cited page later."""

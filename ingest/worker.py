@@ -1,44 +1,78 @@
 """Read and parse files in a separate process so a file that hangs cannot hang the run.
 
-One long-lived worker (spawned, so it never inherits torch threads) runs the parse pipeline; when a
-file exceeds the time limit the worker is killed and a fresh one takes the next file.
+One long-lived worker (``python -m ingest.worker``, a fresh interpreter that never inherits torch
+threads or the caller's main module) runs the parse pipeline; jobs and results travel as pickles over
+its stdin/stdout. When a file exceeds the time limit the worker is killed and a fresh one takes the
+next file.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
 import traceback
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO, Any
 
 from ingest.errors import CtkbError, InputError, ParseTimeout
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument
 
+_HEADER = struct.Struct("!Q")
 
-def _serve(conn: Connection) -> None:
+
+def _send(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _read_exact(stream: IO[bytes], n: int) -> bytes:
+    buf = b""
+    while len(buf) < n:
+        part = stream.read(n - len(buf))
+        if not part:
+            raise EOFError
+        buf += part
+    return buf
+
+
+def _recv(stream: IO[bytes]) -> Any:
+    (size,) = _HEADER.unpack(_read_exact(stream, _HEADER.size))
+    return pickle.loads(_read_exact(stream, size))  # noqa: S301 - our own child process
+
+
+def _serve() -> None:
+    """Worker main loop: the channel is the original stdout; stray prints go to stderr."""
+    channel_in = sys.stdin.buffer
+    channel_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     from ingest.pipeline import build_parse_pipeline, run_parse_pipeline
 
     pipe = build_parse_pipeline()
     pipe.warm_up()
-    conn.send(("ready", None))
+    _send(channel_out, ("ready", None))
     while True:
         try:
-            job = conn.recv()
+            job = _recv(channel_in)
         except EOFError:
             return
         if job is None:
             return
         path, sha256, given = job
         try:
-            conn.send(("ok", run_parse_pipeline(pipe, Path(path), sha256, given)))
+            _send(channel_out, ("ok", run_parse_pipeline(pipe, Path(path), sha256, given)))
         except Exception as exc:  # a parser bug must not stop the run; report it for this file
             inner = _unwrap(exc)
             if isinstance(inner, CtkbError):
-                conn.send(("error", str(inner)))
+                _send(channel_out, ("error", str(inner)))
             else:
                 detail = traceback.format_exception_only(type(inner), inner)[-1].strip()
-                conn.send(("error", f"internal error while parsing ({detail})"))
+                _send(channel_out, ("error", f"internal error while parsing ({detail})"))
 
 
 def _unwrap(exc: BaseException) -> BaseException:
@@ -59,34 +93,47 @@ class ParseWorker:
     def __init__(self, timeout_s: float, startup_timeout_s: float = 120.0) -> None:
         self.timeout_s = timeout_s
         self.startup_timeout_s = startup_timeout_s
-        self._proc: mp.process.BaseProcess | None = None
-        self._conn: Connection | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> None:
-        ctx = mp.get_context("spawn")
-        parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="ctkb-parse")
-        proc.start()
-        child.close()
-        self._proc, self._conn = proc, parent
+        root = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         # Start-up (imports, language detector) is not the file's fault: wait for it separately.
-        if not parent.poll(self.startup_timeout_s) or parent.recv()[0] != "ready":
+        if not self._wait(self.startup_timeout_s) or self._receive()[0] != "ready":
             self._kill()
             raise InputError("the parser process did not start")
 
-    def parse(self, path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
-        if self._proc is None or not self._proc.is_alive():
-            self._start()
-        assert self._conn is not None
-        self._conn.send((str(path), sha256, given))
-        if not self._conn.poll(self.timeout_s):
-            self._kill()
-            raise ParseTimeout(f"parsing took longer than {self.timeout_s:g} s (time limit per file)")
+    def _wait(self, timeout: float) -> bool:
+        assert self._proc is not None and self._proc.stdout is not None
+        ready, _, _ = select.select([self._proc.stdout], [], [], timeout)
+        return bool(ready)
+
+    def _receive(self) -> Any:
+        assert self._proc is not None and self._proc.stdout is not None
         try:
-            status, payload = self._conn.recv()
+            return _recv(self._proc.stdout)
         except EOFError:
             self._kill()
             raise InputError("the parser process died while reading this file") from None
+
+    def parse(self, path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
+        if self._proc is None or self._proc.poll() is not None:
+            self._start()
+        assert self._proc is not None and self._proc.stdin is not None
+        _send(self._proc.stdin, (str(path), sha256, given))
+        if not self._wait(self.timeout_s):
+            self._kill()
+            raise ParseTimeout(f"parsing took longer than {self.timeout_s:g} s (time limit per file)")
+        status, payload = self._receive()
         if status == "error":
             raise InputError(str(payload))
         return payload  # type: ignore[no-any-return]
@@ -94,17 +141,18 @@ class ParseWorker:
     def _kill(self) -> None:
         if self._proc is not None:
             self._proc.kill()
-            self._proc.join(5)
-        if self._conn is not None:
-            self._conn.close()
-        self._proc = self._conn = None
+            self._proc.wait(5)
+            for stream in (self._proc.stdin, self._proc.stdout):
+                if stream is not None:
+                    stream.close()
+        self._proc = None
 
     def close(self) -> None:
-        if self._conn is not None and self._proc is not None and self._proc.is_alive():
+        if self._proc is not None and self._proc.poll() is None and self._proc.stdin is not None:
             try:
-                self._conn.send(None)
-                self._proc.join(2)
-            except (BrokenPipeError, OSError):
+                _send(self._proc.stdin, None)
+                self._proc.wait(2)
+            except (BrokenPipeError, OSError, subprocess.TimeoutExpired):
                 pass
         self._kill()
 
@@ -128,3 +176,7 @@ def parse_in_process(path: Path, sha256: str, given: MetadataOverrides) -> Legal
         if isinstance(inner, CtkbError):
             raise inner from None
         raise
+
+
+if __name__ == "__main__":
+    _serve()

@@ -28,7 +28,18 @@ def _write_docs(folder: Path) -> None:
 
 
 def _ingest_cmd(src: Path, data: Path) -> list[str]:
-    return [sys.executable, "-m", "ui.cli", "ingest", str(src), "--data-dir", str(data), "--model", "minilm", "--json"]
+    return [
+        sys.executable,
+        "-m",
+        "ui.cli",
+        "ingest",
+        str(src),
+        "--data-dir",
+        str(data),
+        "--model",
+        "minilm",
+        "--json",
+    ]
 
 
 def _check_index(data: Path, cache: Path) -> dict[str, int]:
@@ -39,7 +50,7 @@ def _check_index(data: Path, cache: Path) -> dict[str, int]:
             chunks = runtime.index.chunks(record.meta.doc_id)
             ids = [(c.chunk.provision_id, c.chunk.part) for c in chunks]
             assert len(ids) == len(set(ids)), f"duplicate chunks in {record.meta.doc_id}"
-            assert [c.chunk.number for c in chunks] == ["1", "2", "3", "4", "5", "6"], "partial document"
+            assert [c.chunk.number for c in chunks] == ["", "1", "2", "3", "4", "5", "6"], "partial document"
             assert record.provisions == 6
             counts[record.meta.doc_id] = len(chunks)
         return counts
@@ -55,7 +66,9 @@ def test_sigkill_mid_run_then_rerun(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     kills = 0
     for attempt in range(3):
-        proc = subprocess.Popen(_ingest_cmd(src, data), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            _ingest_cmd(src, data), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         # Wait until documents are being written (kept source copies appear after each commit).
         deadline = time.monotonic() + 120
         files = data / "files"

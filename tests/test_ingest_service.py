@@ -45,7 +45,8 @@ def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
             ("testland_law", "added", 6),
         ]
         points = runtime.index.count_points()
-        chunks = runtime.index.chunks("testland_law")
+        chunks = [c for c in runtime.index.chunks("testland_law") if c.chunk.kind != "preamble"]
+        assert runtime.index.chunks("testland_law")[0].chunk.kind == "preamble"  # the title block
         assert [c.chunk.number for c in chunks] == ["1", "2", "3", "4", "5", "6"]
         art5 = next(c.chunk for c in chunks if c.chunk.number == "5")
         assert art5.page_start == 2 and art5.heading == "Assistance to victims"
@@ -60,7 +61,7 @@ def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
         changed = ingest_paths(runtime, [files["law"]])
         assert [(r.status, r.provisions) for r in changed] == [("updated", 5)]
         numbers = [c.chunk.number for c in runtime.index.chunks("testland_law")]
-        assert numbers == ["1", "2", "3", "4", "5"]
+        assert numbers == ["", "1", "2", "3", "4", "5"]
         assert runtime.index.count_points() < points
     finally:
         runtime.close()
@@ -75,7 +76,9 @@ def _bad_files(folder: Path) -> dict[str, Path]:
     }
     bad["empty"].write_bytes(b"")
     bad["not_pdf"].write_text("this is plain text pretending to be a PDF", encoding="utf-8")
-    bad["truncated"].write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Ty")
+    bad["truncated"].write_bytes(
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Ty"
+    )
     return bad
 
 
@@ -83,8 +86,18 @@ def test_bad_inputs_fail_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str
     good = write_laws(tmp_path / "src")["law"]
     bad = _bad_files(tmp_path / "bad")
     settings = _settings(tmp_path, "edge")
-    code = main(["ingest", str(bad["empty"]), str(good), str(bad["not_pdf"]), str(bad["truncated"]),
-                 str(tmp_path / "missing.pdf"), "--json", *_cli_index_args(settings)])
+    code = main(
+        [
+            "ingest",
+            str(bad["empty"]),
+            str(good),
+            str(bad["not_pdf"]),
+            str(bad["truncated"]),
+            str(tmp_path / "missing.pdf"),
+            "--json",
+            *_cli_index_args(settings),
+        ]
+    )
     captured = capsys.readouterr()
     reports = {Path(r["file"]).name: r for r in json.loads(captured.out)}
     assert code == 1
@@ -112,7 +125,13 @@ def test_show_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["show", "testland_law", "--json", *args]) == 0
     outline = json.loads(capsys.readouterr().out)
     assert [(p["label"], p["page_start"]) for p in outline["provisions"]] == [
-        ("Article 1", 1), ("Article 2", 1), ("Article 3", 1), ("Article 4", 1), ("Article 5", 2), ("Article 6", 2)
+        ("Preamble", 1),
+        ("Article 1", 1),
+        ("Article 2", 1),
+        ("Article 3", 1),
+        ("Article 4", 1),
+        ("Article 5", 2),
+        ("Article 6", 2),
     ]
     assert main(["show", "testland_law", *args]) == 0
     text = capsys.readouterr().out

@@ -13,7 +13,7 @@ import pytest
 
 from tests.support.laws import write_laws
 
-GUARD = '''
+GUARD = """
 import os, socket
 _log = os.environ["CTKB_NET_LOG"]
 def _allowed(address):
@@ -37,7 +37,7 @@ def getaddrinfo(host, *args, **kwargs):
         raise socket.gaierror(-3, "Temporary failure in name resolution (blocked by ctkb test)")
     return _orig_gai(host, *args, **kwargs)
 socket.getaddrinfo = getaddrinfo
-'''
+"""
 
 
 @pytest.mark.slow
@@ -52,8 +52,12 @@ def test_ingest_offline_with_default_model(tmp_path: Path) -> None:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "HAYSTACK_"))
     }  # prove the defaults are offline, not the test's environment
-    env |= {"PYTHONPATH": f"{guard}{os.pathsep}{repo}", "CTKB_NET_LOG": str(log),
-            "CTKB_CACHE_DIR": str(tmp_path / "cache"), "CTKB_DATA_DIR": str(tmp_path / "data")}
+    env |= {
+        "PYTHONPATH": f"{guard}{os.pathsep}{repo}",
+        "CTKB_NET_LOG": str(log),
+        "CTKB_CACHE_DIR": str(tmp_path / "cache"),
+        "CTKB_DATA_DIR": str(tmp_path / "data"),
+    }
     cmd = [sys.executable, "-m", "ui.cli", "ingest", str(src), "--json"]
     # Where the kernel allows it, also cut the network for real (a fresh namespace has no interfaces).
     if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0:

@@ -151,6 +151,20 @@ def test_chapters_and_paths() -> None:
     assert (a2.id, a2.path) == ("chp_2__art_2", ("Chapter II – OFFENCES",))
 
 
+def test_toc_and_running_header_chapters_are_not_containers() -> None:
+    toc = "Contents\nChapter I. General 1\nArticle 1. Purpose 1\nChapter II. Offences 2\nArticle 2. Offence 2\nArticle 3. Penalty 3\n"
+    body = (
+        "\fChapter I. General\nArticle 1. Purpose\nText.\nChapter II. Offences\nArticle 2. Offence\nText begins\n"
+        "\fChapter II. Offences\nand continues.\nArticle 3. Penalty\nText."
+    )
+    doc = parse(toc + body)
+    assert [(c.label, c.page_start, c.page_end) for c in doc.provisions if c.kind == "chapter"] == [
+        ("Chapter I", 2, 2),
+        ("Chapter II", 2, 3),
+    ]
+    assert [u.id for u in doc.numbered_units()] == ["chp_1__art_1", "chp_2__art_2", "chp_2__art_3"]
+
+
 def test_bare_roman_chapters_of_treaties() -> None:
     doc = parse(
         "I\n\nGeneral provisions\n\nArticle 1\n\nPurpose\n\nText.\n\nII\n\nFinal provisions\n\nArticle 2\n\nEntry into force\n\nText."

@@ -34,8 +34,7 @@ def choose_units(
         units, mode = numbered, "numbered"
     else:
         units, mode, conts = select_outline(outline_candidates(lines), n_pages), "outline", []
-    first = units[0].line if units else None
-    return units, select_containers(conts, first), mode
+    return units, select_containers(conts, units, lines), mode
 
 
 def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool, law: bool) -> list[Cand]:

@@ -100,18 +100,29 @@ def select_numbered(cands: Sequence[Cand], containers: Sequence[Cand], lines: Se
     return kept
 
 
-def select_containers(cands: Sequence[Cand], first_unit_line: int | None) -> list[Cand]:
-    """Containers without TOC duplicates: the last occurrence of each (kind, number) wins, and
-    numbers of one kind increase until a higher-rank container resets them."""
-    last: dict[tuple[str, str], int] = {}
-    for c in cands:
-        if not c.toc:
-            last[(c.kind, c.number.upper())] = c.line
+def select_containers(cands: Sequence[Cand], units: Sequence[Cand], lines: Sequence[Line]) -> list[Cand]:
+    """Containers that head something: the next heading is a kept unit, a lower-rank container,
+    or real text comes first (a chapter with only an introduction). Table-of-contents entries and
+    running headers fail this; numbers of one kind increase until a higher-rank container resets them."""
+    live = sorted([*(c for c in cands if not c.toc), *units], key=lambda c: c.line)
+    unit_lines = {u.line for u in units}
+    heads: set[int] = set()
+    for n, c in enumerate(live):
+        if c.line in unit_lines:
+            continue
+        nxt = live[n + 1] if n + 1 < len(live) else None
+        if nxt is None or nxt.line in unit_lines:
+            heads.add(c.line)
+        elif (
+            CONTAINER_RANK.get(nxt.kind, 9) > CONTAINER_RANK.get(c.kind, 9)
+            or sum(len(lines[j].text) for j in range(c.end + 1, nxt.line)) > 100
+        ):
+            heads.add(c.line)
     kept: list[Cand] = []
     seen: dict[str, Key] = {}
     roman_seen = 0
     for c in cands:
-        if c.toc or last.get((c.kind, c.number.upper())) != c.line:
+        if c.line not in heads:
             continue
         if c.family == "roman":  # bare "II" / "II. Overview": only as I, II, III ... in order
             if roman_to_int(c.number) != roman_seen + 1:

@@ -231,6 +231,15 @@ def test_pages_span_across_page_breaks() -> None:
     assert (a1.page_start, a1.page_end, a2.page_start) == (1, 2, 2)
 
 
+def test_empty_and_headingless_documents() -> None:
+    empty = parse("\f  \f")
+    assert (empty.provisions, empty.warnings) == ((), ("no text to parse",))
+    plain = parse("Just some prose without any heading at all.\fMore prose.")
+    (unit,) = plain.units()
+    assert (unit.kind, unit.page_start, unit.page_end) == ("preamble", 1, 2)
+    assert plain.warnings == ("no headings found: the whole text is one preamble unit",)
+
+
 def test_numbering_gap_warning() -> None:
     doc = parse("Article 1\nA\nText.\nArticle 2\nB\nText.\nArticle 4\nD\nText.")
     assert labels(doc) == ["Article 1", "Article 2", "Article 4"]

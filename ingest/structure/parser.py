@@ -53,6 +53,10 @@ def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocume
     ordered = sorted([*units, *containers, *annexes], key=lambda c: c.line)
     events = split_long_stretches(lines, ordered, clauses, law)
     provisions = _assemble(lines, events, meta, mode, headings, warnings)
+    if not provisions:
+        warnings.append("no text to parse")
+    elif not events:
+        warnings.append("no headings found: the whole text is one preamble unit")
     return LegalDocument(meta=meta, pages=tuple(pages), provisions=provisions, warnings=tuple(warnings))
 
 

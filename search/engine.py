@@ -92,6 +92,7 @@ class SearchEngine:
         self.options = options if options is not None else SearchOptions()
         self.glossary = glossary if glossary is not None else default_glossary()
         self.resolver = DocumentResolver(index, self.glossary)
+        self._dense_cache: dict[str, tuple[float, ...]] = {}  # query text -> vector (app reruns, eval)
 
     def with_options(self, **changes: Any) -> SearchEngine:
         """The same engine with other options (shares the index, model and resolver cache)."""
@@ -99,16 +100,26 @@ class SearchEngine:
             self.index, self.embedder, self.bm25, replace(self.options, **changes), self.glossary
         )
         engine.resolver = self.resolver
+        engine._dense_cache = self._dense_cache
         return engine
 
     # --- vectors ---------------------------------------------------------------------------
     def vectors(self, text: str, mode: str, language: str | None = None) -> tuple[Any, Any]:
-        dense = tuple(float(x) for x in self.embedder.embed_query(text)) if mode != "keyword" else None
+        dense = self._embed(text) if mode != "keyword" else None
         sparse = None
         if mode != "semantic":
             bm25_text = self.glossary.expand(text) if self.options.expand_glossary else text
             sparse = self.bm25.encode_query(bm25_text, language)
         return dense, sparse
+
+    def _embed(self, text: str) -> tuple[float, ...]:
+        vec = self._dense_cache.get(text)
+        if vec is None:
+            vec = tuple(float(x) for x in self.embedder.embed_query(text))
+            if len(self._dense_cache) >= 512:
+                self._dense_cache.pop(next(iter(self._dense_cache)))
+            self._dense_cache[text] = vec
+        return vec
 
     def _query(self, dense: Any, sparse: Any, mode: str, flt: Any, limit: int) -> list[Any]:
         o = self.options
@@ -133,9 +144,10 @@ class SearchEngine:
         language = request.filters.languages[0] if len(request.filters.languages) == 1 else None
         dense, sparse = self.vectors(request.query, request.mode, language)
         flt = request.filters.to_filter()
-        limit = request.top_k * self.options.chunk_factor
+        limit = request.top_k * self.options.chunk_factor * (2 if self.options.reranker is not None else 1)
         scored = self._query(dense, sparse, request.mode, flt, limit)
-        hits = group_chunks(scored, request.query, limit=request.top_k, all_parts=self._all_parts)
+        wanted = request.top_k * (2 if self.options.reranker is not None else 1)
+        hits = group_chunks(scored, request.query, limit=wanted, all_parts=self._all_parts)
         if self.options.reranker is not None and hits:
             hits = self.options.reranker(request.query, hits)
         if self.options.reference_lookup and parsed.refs:

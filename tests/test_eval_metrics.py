@@ -38,3 +38,17 @@ def test_recall_of_grade_2() -> None:
 def test_mrr() -> None:
     assert mrr_at(["x", "b", "a"], REL) == 0.5
     assert mrr_at(["x"] * 3, REL) == 0.0
+
+
+def test_load_qrels(tmp_path) -> None:
+    from ingest.errors import InputError
+    from search.evaluation import GOLD_DIR, load_qrels
+
+    gold = load_qrels(GOLD_DIR / "gold.jsonl")
+    assert len(gold) >= 60
+    assert sum(q.kind == "paraphrase" for q in gold) >= len(gold) / 3 - 1
+    assert all(max(q.rel.values()) == 2 for q in gold)  # every query has a primary answer
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "query": "q", "rel": {"a:1": 2}}\n{"id": "y"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="bad.jsonl:2"):
+        load_qrels(bad)

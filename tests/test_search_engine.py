@@ -143,3 +143,28 @@ def test_similar_is_grouped_by_other_documents(engine: SearchEngine) -> None:
     assert groups and all(g.doc_id != "un_palermo_protocol_2000" for g in groups)
     assert len({g.doc_id for g in groups}) == len(groups)
     assert all(len({h.doc_id for h in g.hits}) == 1 for g in groups)
+
+
+def test_evaluate_scores_the_subset(engine: SearchEngine) -> None:
+    from search.evaluation import Qrel, evaluate
+
+    qrels = [
+        Qrel(
+            "a",
+            "forced labour for the benefit of private companies",
+            {"ilo_c029_forced_labour_convention_1930:4": 2},
+            "keyword",
+        ),
+        Qrel(
+            "b",
+            "the boss kept the workers' passports",
+            {"us_18usc_ch77_peonage_slavery_trafficking:1592": 2},
+            "paraphrase",
+        ),
+        Qrel("c", "Article 3 of the Palermo Protocol", {"un_palermo_protocol_2000:3": 2}, "keyword"),
+    ]
+    report = evaluate(engine, qrels, ("hybrid", "keyword"))
+    hybrid = report.summary("hybrid")
+    assert hybrid.n == 3 and hybrid.mrr10 >= 2 / 3
+    assert report.summary("keyword", "keyword").n == 2
+    assert "hybrid" in report.table() and set(report.as_json()["modes"]) == {"hybrid", "keyword"}

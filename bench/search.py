@@ -1,0 +1,218 @@
+"""Search latency: p50/p95 per mode at 10k and 100k provisions, Qdrant Edge vs qdrant-client local mode.
+
+    python bench/search.py            # 10k and 100k
+    python bench/search.py --quick    # 2k and 10k, fewer queries
+
+The real corpus (the eval index built by ``python -m search.tuning``, or built here) is scaled up by
+copying its documents with perturbed dense vectors (Gaussian noise, cosine ≈ 0.93 to the original):
+no text is embedded again. Sparse vectors are re-encoded from the stored text. Timings:
+* ``search``: ``SearchEngine.search`` (one fused query + grouping + snippets + citations) with the
+  query vectors computed beforehand;
+* ``e2e``: the same including query embedding (multilingual-e5-small on this CPU);
+* ``cold start``: a fresh ``ctkb search`` process (imports, model load, index open, one query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.model import EmbeddedChunk  # noqa: E402
+from ingest.sparse import Bm25Encoder  # noqa: E402
+from ingest.store import DocumentIndex, open_index  # noqa: E402
+from search.engine import MODES, SearchEngine, SearchRequest  # noqa: E402
+from search.evaluation import GOLD_DIR, load_qrels  # noqa: E402
+from search.testing import CORPUS_META, EVAL_CACHE, build_index, corpus_files  # noqa: E402
+
+CORPUS = Path(os.environ.get("CTKB_CORPUS_REAL", ROOT.parent / "shared" / "corpus-real"))
+
+
+class FixedEmbedder:
+    """Returns query vectors computed beforehand, so ``search`` timings exclude the model."""
+
+    def __init__(self, vectors: dict[str, Any]) -> None:
+        self.vectors = vectors
+
+    def embed_query(self, text: str) -> Any:
+        return self.vectors[text]
+
+
+def load_base(index: DocumentIndex) -> list[tuple[Any, int, list[EmbeddedChunk]]]:
+    """(meta, provisions, embedded chunks) of every document of the eval index, vectors included."""
+    bm25 = Bm25Encoder()
+    docs = []
+    for rec in index.documents():
+        stored = index.chunks(rec.meta.doc_id)
+        dense = index.vectors([s.point_id for s in stored])
+        sparse = bm25.encode_passages([s.chunk.text for s in stored], rec.meta.language or "en")
+        chunks = [
+            EmbeddedChunk(s.chunk, tuple(dense[s.point_id]), sp) for s, sp in zip(stored, sparse, strict=True)
+        ]
+        docs.append((rec.meta, rec.provisions, chunks))
+    return docs
+
+
+def fill(
+    index: DocumentIndex,
+    base: list[tuple[Any, int, list[EmbeddedChunk]]],
+    target: int,
+    dim: int,
+    model_id: str,
+) -> int:
+    """Write copies of the base documents until ``target`` provisions; returns provisions written."""
+    rng = np.random.default_rng(7)
+    index.ensure(model_id, dim)
+    written, copy = 0, 0
+    while written < target:
+        for meta, provisions, chunks in base:
+            if written >= target:
+                break
+            noisy = []
+            for ec in chunks:
+                v = np.asarray(ec.dense, dtype=np.float32) + rng.normal(0, 0.02, dim).astype(np.float32)
+                v /= np.linalg.norm(v)
+                noisy.append(replace(ec, dense=tuple(float(x) for x in v)))
+            m = meta if copy == 0 else meta.with_(doc_id=f"{meta.doc_id}-x{copy}", sha256=f"{copy}")
+            index.replace_document(m, provisions, noisy)
+            written += provisions
+        copy += 1
+    index.flush()
+    return written
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def time_searches(
+    engine: SearchEngine, queries: list[str], mode: str, repeat: int, fresh: bool = False
+) -> list[float]:
+    for q in queries[:3]:  # warm caches
+        engine.search(SearchRequest(q, mode=mode))
+    out = []
+    for _ in range(repeat):
+        for q in queries:
+            if fresh:  # end-to-end: the query embedding must really be computed
+                engine._dense_cache.clear()
+            t0 = time.perf_counter()
+            engine.search(SearchRequest(q, mode=mode))
+            out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def cold_start(data_dir: Path, cache_dir: Path) -> float | None:
+    env = dict(os.environ, CTKB_DATA_DIR=str(data_dir), CTKB_CACHE_DIR=str(cache_dir), HF_HUB_OFFLINE="1")
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "search",
+            "forced labour for the benefit of private companies",
+            "--json",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        print(
+            f"  (cold start not measured: ctkb search exited {proc.returncode}: {proc.stderr.strip()[-200:]})"
+        )
+        return None
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="2k and 10k provisions, fewer queries")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/ctkb-bench"))
+    ap.add_argument("--cache", type=Path, default=EVAL_CACHE)
+    args = ap.parse_args(argv)
+    sizes = args.sizes or ([2_000, 10_000] if args.quick else [10_000, 100_000])
+    repeat = 1 if args.quick else 2
+
+    src = build_index(
+        corpus_files(CORPUS, list(CORPUS_META)), args.cache / "en-e5", cache_dir=args.cache / "cache"
+    )
+    rt = src.runtime
+    info = rt.index.info()
+    base = load_base(rt.index)
+    embedder = rt.embedder
+    queries = [q.query for q in load_qrels(GOLD_DIR / "gold.jsonl")]
+    if args.quick:
+        queries = queries[:20]
+    t0 = time.perf_counter()
+    qvecs = {q: embedder.embed_query(q) for q in queries}
+    embed_ms = (time.perf_counter() - t0) / len(queries) * 1000
+    print(
+        f"base corpus: {len(base)} documents, {sum(p for _, p, _ in base)} provisions; "
+        f"query embedding {embed_ms:.0f} ms/query (mean, {info.model_id})"
+    )
+    src.close()
+
+    rows: list[str] = []
+    e2e: dict[str, list[float]] = {}
+    for size in sizes:
+        results: dict[str, dict[str, list[float]]] = {}
+        for backend in ("edge", "local"):
+            folder = args.work / f"{backend}-{size}"
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            index = (
+                open_index(folder) if backend == "edge" else open_index(qdrant_path=str(folder / "qdrant"))
+            )
+            t0 = time.perf_counter()
+            n = fill(index, base, size, info.dim, info.model_id)
+            print(
+                f"{backend:<5} {size:>7}: {n} provisions, {index.count_points()} points written in {time.perf_counter() - t0:.0f}s"
+            )
+            engine = SearchEngine(index, FixedEmbedder(qvecs), Bm25Encoder())
+            results[backend] = {m: time_searches(engine, queries, m, repeat) for m in MODES}
+            if backend == "edge" and size == sizes[-1]:
+                real = SearchEngine(index, embedder, Bm25Encoder())
+                e2e = {m: time_searches(real, queries[:15], m, 1, fresh=True) for m in ("hybrid",)}
+            index.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        for mode in MODES:
+            e, l_ = results["edge"][mode], results["local"][mode]
+            rows.append(
+                f"| {size:>7,} | {mode:<8} | {pct(e, 50):7.1f} | {pct(e, 95):7.1f} | {pct(l_, 50):7.1f} | "
+                f"{pct(l_, 95):7.1f} | {statistics.median(l_) / statistics.median(e):5.1f}× |"
+            )
+    print(
+        "\n| provisions | mode | Edge p50 ms | Edge p95 ms | local p50 ms | local p95 ms | local/Edge (p50) |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    for mode, values in e2e.items():
+        print(
+            f"\nend-to-end incl. query embedding, Edge, {sizes[-1]:,} provisions, {mode}: "
+            f"p50 {pct(values, 50):.0f} ms, p95 {pct(values, 95):.0f} ms"
+        )
+    cold = cold_start(args.cache / "en-e5", args.cache / "cache")
+    if cold is not None:
+        print(f"cold start of `ctkb search` (new process, real corpus index): {cold:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

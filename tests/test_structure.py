@@ -320,6 +320,16 @@ def test_report_numbered_paragraphs_and_preface() -> None:
     assert units[1].id == "chp_1__clause_1"
 
 
+def test_numbered_paragraph_ending_in_a_citation_is_not_a_toc_entry() -> None:
+    paras = [f"{n}. The Committee notes point {n} at some length here." for n in range(1, 5)]
+    paras.insert(
+        2, "3. State obligations deriving from article 38 and from articles 3\nand 4 of the Protocol apply."
+    )
+    paras.pop(3)
+    doc = parse("\n".join(paras), DocumentMeta(doc_id="r", doc_type="report"))
+    assert [u.number for u in doc.numbered_units()] == ["1", "2", "3", "4"]
+
+
 def test_policy_outline_headings() -> None:
     text = "Guide\n\n1. Introduction\nThis guide explains things at length.\n1.1 Background\nMore text here.\n2. Identification\nText.\nANNEXED FORMS\nForms."
     doc = parse(text, DocumentMeta(doc_id="g", doc_type="guide"))

@@ -17,9 +17,9 @@ from ingest.structure.patterns import (
     CONTAINER_WORDS,
     NUMBER,
     PREAMBLE_WORDS,
-    TOC_TAIL_RE,
     UNIT_WORDS,
     is_roman,
+    toc_like,
 )
 
 
@@ -68,7 +68,7 @@ def title_like(text: str, *, max_len: int = 120) -> bool:
         return False
     if lower_start(t):
         return False
-    return not t.endswith((".", ";", ":", ",", "-", "—", "–")) and not TOC_TAIL_RE.search(t)
+    return not t.endswith((".", ";", ":", ",", "-", "—", "–")) and not toc_like(t)
 
 
 def is_caps(text: str) -> bool:
@@ -135,7 +135,7 @@ def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool
             return True, heading, end, "", False
         if lower_start(rest) and not unit:
             return None
-        toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
+        toc = toc_like(rest)
         sentence = rest.endswith((".", ";", ":")) and len(rest.split()) > 8
         if rest.startswith("(") or len(rest) > 200 or sentence:
             return (True, "", i, rest, toc) if unit else None
@@ -191,7 +191,7 @@ def _roman_candidate(lines: Sequence[Line], i: int) -> list[Cand]:
         heading, end = _take_heading(lines, i)
         return [Cand(i, "roman", "chapter", m.group("num"), "Chapter", heading, end)] if heading else []
     m = _ROMAN_TITLE_RE.match(t)
-    if m and len(t) < 160 and not TOC_TAIL_RE.search(t) and not t.endswith("."):
+    if m and len(t) < 160 and not toc_like(t) and not t.endswith("."):
         heading, end = m.group("rest").strip(), i
         while is_caps(heading) and end + 1 < len(lines) and is_caps(lines[end + 1].text):
             end += 1
@@ -231,7 +231,7 @@ def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
             if not (lower_start(nxt) and len(rest) > 40):
                 heading, body_first = rest, ""
-        toc = bool(TOC_TAIL_RE.search(rest)) and (len(rest) < 120 or ".." in rest)
+        toc = toc_like(rest)
         out.append(Cand(i, "numbered", "section", m.group("num"), "", heading, end, body_first, toc))
     return out
 
@@ -242,7 +242,7 @@ def annex_candidates(lines: Sequence[Line]) -> list[Cand]:
     out: list[Cand] = []
     for i, line in enumerate(lines):
         m = ANNEX_RE.match(line.text)
-        if m and len(line.text) <= 120 and not TOC_TAIL_RE.search(line.text):
+        if m and len(line.text) <= 120 and not toc_like(line.text):
             tail = m.group("tail").strip().lstrip("-–—:. ").strip()
             heading, end = (tail, i) if tail else _take_heading(lines, i)
             number, word = m.group("num") or "", m.group("kw").title()

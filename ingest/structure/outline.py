@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ingest.structure.headings import Cand, is_caps, lower_start, title_like, typical_width
 from ingest.structure.lines import Line, next_nonblank
-from ingest.structure.patterns import TOC_TAIL_RE
+from ingest.structure.patterns import toc_like
 
 _OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+(?P<rest>[A-Z].{1,100})$")
 _BULLET_RE = re.compile(r"^[-–•·*▪●○◦]")
@@ -43,13 +43,7 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             out.append(
                 Cand(i, "outline", "clause", m.group("num").rstrip("."), "", m.group("rest").strip(), i)
             )
-        elif (
-            4 <= len(t) <= 90
-            and is_caps(t)
-            and not TOC_TAIL_RE.search(t)
-            and t[0].isalpha()
-            and t[-1] not in ".,;"
-        ):
+        elif 4 <= len(t) <= 90 and is_caps(t) and not toc_like(t) and t[0].isalpha() and t[-1] not in ".,;":
             end, heading = i, t
             while end + 1 < hi and is_caps(lines[end + 1].text) and end - i < 2:
                 end += 1

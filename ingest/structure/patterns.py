@@ -141,4 +141,18 @@ ANNEX_RE = re.compile(
     r"^(?:(?:FIRST|SECOND|THIRD|First|Second|Third)\s+)?(?P<kw>ANNEX|Annex|SCHEDULE|Schedule|APPENDIX|Appendix|Bijlage|BIJLAGE|Приложение|ПРИЛОЖЕНИЕ)"
     r"(?:\s+(?P<num>[IVX]{1,5}|\d{1,2}|[A-Z]))?(?P<tail>\s*(?:[-–—:.(].*)?)$"
 )
-TOC_TAIL_RE = re.compile(r"(?:\s|\.{2,}|…)\d{1,3}\s*$")
+_LEADER_RE = re.compile(r"(?:\.{3,}|…|\. \. \.)\s*\d{1,3}\s*$")
+_PAGE_NO_RE = re.compile(r"(\S+)\s+\d{1,3}$")
+# "... from articles 3" ends with a number too, but a citation word before it means running text.
+_CITES = frozenset(
+    "article articles art arts section sections paragraph paragraphs para paras chapter part rule no of and to in under or".split()
+)
+
+
+def toc_like(text: str) -> bool:
+    """A table-of-contents entry: a heading followed by its page number (after leader dots)."""
+    t = text.strip()
+    if _LEADER_RE.search(t):
+        return True
+    m = _PAGE_NO_RE.search(t)
+    return m is not None and len(t) < 100 and m.group(1).strip(".,()").lower() not in _CITES

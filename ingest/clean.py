@@ -23,6 +23,7 @@ LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", 
 _SPACES = re.compile(r"[\t\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _MULTI_SPACE = re.compile(r" {2,}")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1e\x7f-\x9f]")  # category Cc except newline and MARGIN_MARK
 _STRAY_MARK = re.compile(r"(?m)^( *)\x1f|\x1f")
 _SOFT_BREAK = re.compile(r"(\S)\u00ad[ \t]*\n[ \t]*([^\s\x1f]+)(?:[ \t]*\n|[ \t]+|$)")
 
@@ -32,8 +33,8 @@ HEADER_MIN_PAGES = 3  # ...and on at least this many pages
 
 _TOC_PAGE = r"(?:\d{1,4}|[ivxlcdm]{1,7})"
 # five or more leader dots (or two ellipses), or four before a page number, at the end of a line
-_LEADER_LINE = re.compile(
-    rf"^.*?\S.*?(?:(?:(?:\. ?){{5,}}|…{{2,}})\s*{_TOC_PAGE}?|(?:\. ?){{4,}}\s*{_TOC_PAGE})\s*$", re.I
+_LEADER_END = re.compile(
+    rf"(?:(?:(?:\. ?){{5,}}|…{{2,}}) *{_TOC_PAGE}?|(?:\. ?){{4,}} *{_TOC_PAGE}) *$", re.I
 )
 _SHORT_LEADER = re.compile(rf"\S ?(?:\. ?){{2,}}\s*{_TOC_PAGE}?\s*$", re.I)
 _SPACED_TOC_LINE = re.compile(rf"^\D.*\S {{5,}}{_TOC_PAGE}$", re.I)
@@ -93,7 +94,7 @@ def normalize_chars(text: str) -> str:
         text = text.replace(lig, plain)
     text = _SPACES.sub(" ", text)
     text = _INVISIBLE.sub("", text)
-    text = "".join(ch for ch in text if ch == "\n" or ch == MARGIN_MARK or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", text)
     # the mark means something only at the start of a line
     text = _STRAY_MARK.sub(lambda m: m.group(0) if m.group(1) is not None else "", text)
     # last, so that a removed ligature, soft hyphen or control character cannot leave a base
@@ -117,7 +118,7 @@ def drop_toc_lines(lines: list[str]) -> list[str]:
     page (three or more of them) also entries padded with spaces before a page number, short
     leaders (". ."), and the first lines of entries that wrap (up to two lines before a leader line
     that do not end a sentence)."""
-    drop = [bool(_LEADER_LINE.match(ln)) and not _is_note(ln) for ln in lines]
+    drop = [_is_leader_line(ln) for ln in lines]
     if sum(drop) + sum(bool(_SPACED_TOC_LINE.match(ln.strip())) for ln in lines) < 3:
         return [ln for ln, d in zip(lines, drop, strict=True) if not d]
     drop = [
@@ -130,6 +131,10 @@ def drop_toc_lines(lines: list[str]) -> list[str]:
             drop[k] = True
             k -= 1
     return [ln for ln, d in zip(lines, drop, strict=True) if not d]
+
+
+def _is_leader_line(line: str) -> bool:
+    return ("." in line or "…" in line) and not _is_note(line) and bool(_LEADER_END.search(line))
 
 
 def _wraps(line: str) -> bool:

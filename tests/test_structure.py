@@ -308,6 +308,25 @@ def test_languages(lang: str, text: str, expected: list[str], last_id: str, last
     assert units[-1].id == last_id and units[-1].path[-1] == last_crumb
 
 
+def test_non_latin_list_letters_and_caseless_headings() -> None:
+    ru = parse("Статья 1. Понятия\n1. В настоящем законе:\nа) первое;\nб) второе.\nСтатья 2. Цели\nТекст.")
+    points = ru.numbered_units()[0].children[0].children
+    assert [(p.number, p.id) for p in points] == [
+        ("а", "art_1__para_1__point_1"),
+        ("б", "art_1__para_1__point_2"),
+    ]
+    ka = parse(
+        "თავი I ზოგადი დებულებები\nმუხლი 1 ტერმინები\nა) პირველი;\nბ) მეორე.\nმუხლი 2 მიზნები\nტექსტი."
+    )
+    art1 = ka.numbered_units()[0]
+    assert (art1.id, art1.heading, art1.path) == (
+        "chp_1__art_1",
+        "ტერმინები",
+        ("თავი I – ზოგადი დებულებები",),
+    )
+    assert [p.number for p in art1.children] == ["ა", "ბ"]
+
+
 def test_report_numbered_paragraphs_and_preface() -> None:
     paras = "\n".join(f"{n}. The Committee notes point {n} at some length here." for n in range(1, 8))
     doc = parse(

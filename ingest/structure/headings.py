@@ -61,6 +61,11 @@ def lower_start(s: str) -> bool:
     return bool(s) and s[0].islower() and not "\u10d0" <= s[0] <= "\u10ff"
 
 
+def _caseless(c: str) -> bool:
+    """A letter of a script without capitals (Georgian), so a heading cannot be told by case."""
+    return bool(c) and c.isalpha() and (c.lower() == c.upper() or "\u10d0" <= c <= "\u10ff")
+
+
 def title_like(text: str, *, max_len: int = 120) -> bool:
     """A line that reads like a heading: capitalised, short, no sentence punctuation at its end."""
     t = text.strip()
@@ -147,7 +152,7 @@ def _tail(lines: Sequence[Line], i: int, tail: str, *, unit: bool) -> tuple[bool
         return True, cont[0], cont[1], "", toc
     if tail[:1].isspace():
         rest = tail.strip()
-        if rest[:1].isupper() and title_like(rest, max_len=100) and ";" not in rest:
+        if (rest[:1].isupper() or _caseless(rest[:1])) and title_like(rest, max_len=100) and ";" not in rest:
             cont = _continue_heading(lines, i, rest)
             return None if cont is None else (True, cont[0], cont[1], "", False)
     return None

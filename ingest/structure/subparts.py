@@ -25,7 +25,15 @@ _MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^([a-z]|[ivxlc]{1,6})\)\s+"), "a)"),
     (re.compile(r"^([a-z])\.\s+"), "a."),
     (re.compile(r"^\(([A-Z]{1,2}|[IVXLC]{1,6})\)\s*"), "(A)"),
+    (re.compile(r"^\(([а-яა-ჰա-ֆ])\)\s*"), "(a)"),
+    (re.compile(r"^([а-яა-ჰա-ֆ])\)\s+"), "a)"),
 )
+# List letters of Russian, Georgian and Armenian laws ("а)", "ა)", "ա)"), in citation order.
+_ALPHABETS = {
+    "cyrillic": "абвгдежзиклмнопрстуфхцчшщэюя",
+    "georgian": "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
+    "armenian": "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
+}
 
 
 @dataclass
@@ -48,6 +56,10 @@ def _readings(text: str) -> list[tuple[tuple[str, str], int, str]]:
         if tok[0].isdigit():
             digits = re.match(r"\d+", tok)
             out.append((("num", form), int(digits.group(0)) if digits else 0, tok))
+        elif not tok.isascii():
+            for script, letters in _ALPHABETS.items():
+                if tok in letters:
+                    out.append(((script, form), letters.index(tok) + 1, tok))
         else:
             low = tok.lower()
             case = "lower" if tok.islower() else "upper"
@@ -119,7 +131,9 @@ def _to_provision(
         kind = "point"
     else:
         kind = "subpoint" if depth >= 1 else "point"
-    pid = f"{base_id}__{ID_PREFIX[kind]}_{node.number.lower()}"
+    # ids stay ASCII: a non-Latin list letter ("б)") is named by its position ("point_2")
+    token = node.number.lower() if node.number.isascii() else str(node.value)
+    pid = f"{base_id}__{ID_PREFIX[kind]}_{token}"
     label = f"{base_label}({node.number})"
     pages = [ln.page for ln in node.lines if ln.text]
     children = tuple(_to_provision(c, pid, label, path, depth + 1, kind) for c in node.children)

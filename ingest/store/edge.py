@@ -147,7 +147,7 @@ class EdgeBackend:
             request = qe.QueryRequest(limit=limit, query=searches[0], filter=f, with_payload=True)
         else:
             prefetches = [qe.Prefetch(limit=max(prefetch_limit, limit), query=q, filter=f) for q in searches]
-            fuse = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()
+            fuse: Any = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()
             request = qe.QueryRequest(
                 limit=limit, query=fuse, prefetches=prefetches, filter=f, with_payload=True
             )

@@ -29,9 +29,10 @@ class AlignConfig:
     accept: float = 3.5  # a pair this many robust SDs above background is a match outright
     doubt: float = 2.0  # between doubt and accept a pair must also be the mutual best by ``margin``
     margin: float = 0.5
-    number_weight: float = 0.6
+    number_weight: float = 0.3
     position_weight: float = 1.5  # penalty per unit of relative-position distance
-    cross_position_weight: float = 6.0
+    cross_position_weight: float = 1.5
+    support_weight: float = 0.6  # across languages: weight of the diagonal neighbours' evidence
     split_containment: float = 0.8  # share of the part found (fuzzily) inside the other side
     split_gain: float = 0.005  # the union must explain the counterpart better than the matched part alone
     min_background: int = 16  # fewer pairs than this: no reliable background distribution
@@ -95,6 +96,19 @@ def _number_key(n: str) -> str:
     return n.strip().strip(".").lower()
 
 
+def _diagonal_support(z: np.ndarray) -> np.ndarray:
+    """Evidence from the neighbours: (i, j) is likelier when (i-1, j-1) or (i+1, j+1) also match.
+
+    Translations keep their order, so a weakly scored translated article between two clearly matched
+    neighbours is lifted; a moved one must stand on its own score.
+    """
+    pad = np.full((z.shape[0] + 2, z.shape[1] + 2), -np.inf, dtype=np.float64)
+    pad[1:-1, 1:-1] = z
+    before = pad[:-2, :-2]
+    after = pad[2:, 2:]
+    return np.clip(np.maximum(before, after), 0.0, None)
+
+
 def _priors(
     left: Sequence[Provision], right: Sequence[Provision], pos_weight: float, cfg: AlignConfig
 ) -> np.ndarray:
@@ -125,7 +139,9 @@ def score_matrix(
     small = n * m < cfg.min_background
     if cross_language:
         z = _robust_z(cos) if has_vecs and not small else np.full((n, m), cfg.accept)
-        return z + _priors(left, right, cfg.cross_position_weight, cfg), cos
+        return z + cfg.support_weight * _diagonal_support(z) + _priors(
+            left, right, cfg.cross_position_weight, cfg
+        ), cos
     text = text_similarity([provision_text(p) for p in left], [provision_text(p) for p in right])
     # Tiny documents have no background to speak of: map the text ratio onto the z scale directly.
     zt = (text - 0.35) / 0.08 if small else _robust_z(text)
@@ -134,6 +150,19 @@ def score_matrix(
     else:
         z = zt
     return z + _priors(left, right, cfg.position_weight, cfg), cos
+
+
+def _identical(left: Sequence[Provision], right: Sequence[Provision]) -> list[tuple[int, int]]:
+    """Provisions whose normalised heading and text are identical pair up first (k-th copy with k-th copy)."""
+    slots: dict[str, list[int]] = {}
+    for j, p in enumerate(right):
+        slots.setdefault(provision_text(p), []).append(j)
+    out: list[tuple[int, int]] = []
+    for i, p in enumerate(left):
+        free = slots.get(provision_text(p))
+        if free:
+            out.append((i, free.pop(0)))
+    return out
 
 
 def _assign(score: np.ndarray, cfg: AlignConfig) -> list[tuple[int, int]]:
@@ -233,7 +262,11 @@ def align_indices(
     if cross_language is None:
         cross_language = bool(left and right) and vocabulary_overlap(left, right) < 0.12
     score, cos = score_matrix(left, right, left_vecs, right_vecs, cross_language, cfg)
-    pairs = _assign(score, cfg)
+    fixed = [] if cross_language else _identical(left, right)
+    rows = [i for i in range(len(left)) if i not in {a for a, _ in fixed}]
+    cols = [j for j in range(len(right)) if j not in {b for _, b in fixed}]
+    sub = _assign(score[np.ix_(rows, cols)], cfg)
+    pairs = fixed + [(rows[a], cols[b]) for a, b in sub]
     l2r = dict(pairs)
     r2l = {j: i for i, j in pairs}
     free_right = [j for j in range(len(right)) if j not in r2l]

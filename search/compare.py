@@ -55,8 +55,9 @@ class Comparison:
     cross_language: bool = False
 
 
-def embed_text(p: Provision, limit: int = 2000) -> str:
-    """Passage text for the embedder: heading then body, cut near the model window."""
+def embed_text(p: Provision, limit: int = 1000) -> str:
+    """Passage text for the embedder: heading then body, cut to about 250 tokens (MiniLM reads 256;
+    longer inputs cost time and the opening of an article carries its subject)."""
     body = f"{p.heading}. {p.text}" if p.heading else p.text
     return normalise(body)[:limit]
 

@@ -9,6 +9,7 @@ used until ``ingest.structure.parse_document`` can be relied on for them.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Sequence
@@ -174,8 +175,13 @@ def make_version(
     translation: Sequence[Provision] | None = None,
     reword: bool = True,
     word: str = "Article",
+    kinds: frozenset[str] = frozenset({"split", "merge", "delete", "reword", "format", "move", "insert"}),
 ) -> tuple[list[Provision], Truth]:
-    """A seeded second version of ``units`` (or of its parallel ``translation``) and the truth."""
+    """A seeded second version of ``units`` (or of its parallel ``translation``) and the truth.
+
+    ``kinds`` selects the edits; renumbering always happens (every right provision is numbered anew).
+    """
+    reword = reword and "reword" in kinds
     rng = random.Random(seed)
     base = translation if translation is not None else units
     items = [Item((k,), p.heading, p.text, translated=translation is not None) for k, p in enumerate(base)]
@@ -190,7 +196,7 @@ def make_version(
             cands = [k for k in cands if pred(items[k])]  # type: ignore[operator]
         return rng.choice(cands) if cands else None
 
-    for _ in range(per):  # splits first: they need multi-paragraph originals
+    for _ in range(per if "split" in kinds else 0):  # splits first: they need multi-paragraph originals
         k = pick(lambda it: _split_point(it.text) is not None)
         if k is not None:
             it = items[k]
@@ -214,7 +220,7 @@ def make_version(
             items[k : k + 2] = [
                 Item(a.origins + b.origins, a.heading, a.text + "\n" + b.text, "merge", a.translated)
             ]
-    for _ in range(per):
+    for _ in range(per if "delete" in kinds else 0):
         k = pick()
         if k is not None:
             del items[k]
@@ -227,11 +233,11 @@ def make_version(
             k = pick()
             if k is not None:
                 items[k].text, items[k].edited = _heavy(items[k].text, rng), "heavy"
-    for _ in range(per):
+    for _ in range(per if "format" in kinds else 0):
         k = pick(lambda it: '"' in it.text or ", " in it.text)
         if k is not None:
             items[k].text, items[k].edited = _format_only(items[k].text), "format"
-    for _ in range(per):
+    for _ in range(per if "move" in kinds else 0):
         k = pick()
         if k is not None and len(items) > 6:
             it = items.pop(k)
@@ -241,7 +247,7 @@ def make_version(
                 it.edited = "move"
     pool = list(donors)
     rng.shuffle(pool)
-    for d in pool[:per]:
+    for d in pool[: per if "insert" in kinds else 0]:
         items.insert(rng.randrange(len(items) + 1), Item((), d.heading, d.text, "insert"))
     right = [
         Provision(
@@ -323,3 +329,45 @@ def score(
         "added_removed_f1": _f1(ar, gold_ar),
         "status_accuracy": correct / len(gold_status) if gold_status else 1.0,
     }
+
+
+# --- real models, loaded once per process ----------------------------------------------------------
+
+
+class CachingEmbedder:
+    """Wraps ``ingest.embedding.Embedder``: each distinct passage is embedded once per process."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.cache: dict[str, object] = {}
+
+    def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        miss = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if miss:
+            vecs = self.inner.embed_passages(miss)  # type: ignore[attr-defined]
+            self.cache.update(zip(miss, vecs, strict=True))
+        return np.stack([self.cache[t] for t in texts]) if texts else self.inner.embed_passages([])  # type: ignore[attr-defined]
+
+    def embed_query(self, text: str):  # type: ignore[no-untyped-def]
+        key = "\x00query\x00" + text
+        if key not in self.cache:
+            self.cache[key] = self.inner.embed_query(text)  # type: ignore[attr-defined]
+        return self.cache[key]
+
+
+@functools.lru_cache(maxsize=2)
+def real_embedder(setting: str | None) -> CachingEmbedder:
+    """ "minilm" (English) or None (offline multilingual-e5-small, built into a temporary cache)."""
+    import os
+    import tempfile
+
+    from ingest.embedding import Embedder, resolve_model
+    from ingest.embedding.offline import enforce_offline
+
+    enforce_offline()
+    cache = Path(os.environ.get("CTKB_CACHE_DIR") or tempfile.mkdtemp(prefix="ctkb-compare-"))
+    emb = Embedder(resolve_model(setting, cache), device="cpu")
+    emb.warm_up()
+    return CachingEmbedder(emb)

@@ -1,0 +1,10 @@
+"""Renderers for comparisons and coverage reports: JSON-ready dicts, CSV, Markdown and self-contained HTML.
+
+Each function takes a :class:`~search.compare.Comparison` or a :class:`~search.coverage.CoverageReport`.
+Every piece of document text in HTML goes through ``html.escape``.
+"""
+
+from search.report.html import to_html
+from search.report.tabular import to_csv, to_json, to_markdown
+
+__all__ = ["to_csv", "to_html", "to_json", "to_markdown"]

@@ -52,8 +52,18 @@ def collect_sources(paths: Iterable[Path], flags: MetadataOverrides) -> list[Sou
     return out
 
 
+# Files that describe a folder rather than belong to it; named explicitly, they are still ingested.
+_FOLDER_DOCS = ("readme", "license", "licence", "changelog", "changes", "manifest")
+
+
 def _ingestible(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES
+    name = path.name.lower()
+    return (
+        path.is_file()
+        and not name.startswith(".")
+        and not name.startswith(_FOLDER_DOCS)
+        and path.suffix.lower() in SUPPORTED_SUFFIXES
+    )
 
 
 def _same_meta(stored: DocumentMeta, given: MetadataOverrides) -> bool:

@@ -170,3 +170,17 @@ def test_parse_time_limit(tmp_path: Path, corpus_real: Path) -> None:
         runtime.close()
     assert reports[0].status == "failed" and "time limit" in reports[0].error
     assert reports[1].status == "added"
+
+
+def test_folder_skips_its_readme(tmp_path: Path) -> None:
+    from ingest.metadata import MetadataOverrides
+    from ingest.service import collect_sources
+
+    folder = tmp_path / "src"
+    write_laws(folder)
+    (folder / "README.md").write_text("# About this folder\n", encoding="utf-8")
+    (folder / "notes.xyz").write_text("not a document type", encoding="utf-8")
+    names = [s.path.name for s in collect_sources([folder], MetadataOverrides())]
+    assert names == ["testland_guide.txt", "testland_law.txt"]
+    # named explicitly, it is ingested like any file
+    assert [s.path.name for s in collect_sources([folder / "README.md"], MetadataOverrides())] == ["README.md"]

@@ -20,6 +20,7 @@ _NARROW_CHARS = 28  # a margin note line is short: the column is a few centimetr
 _MIN_BODY_CHARS = 20  # lines that define the body block's edges
 _X_TOL = 3.0  # points
 _PAGE_X_TOL = 12.0
+_MAX_SEGMENTS = 3000  # busier pages (huge tables, malicious files) are left as pypdf extracts them
 # pypdf does not report character/word spacing or horizontal scaling, and gazettes set text tightly:
 # estimated widths run long by up to ~15%, so only this share of them counts as certainly inked.
 _INKED = 0.8
@@ -49,6 +50,7 @@ class Segment:
     size: float
     text: str
     runs: tuple[int, ...]
+    upright: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,11 @@ def segments(runs: Sequence[Run]) -> list[Segment]:
         if cur and text:
             rs = [runs[i] for i in cur]
             first = next(r for r in rs if r.text.strip())
-            out.append(Segment(first.x, first.y, max(r.x_end for r in rs), first.size, text, tuple(cur)))
+            out.append(
+                Segment(
+                    first.x, first.y, max(r.x_end for r in rs), first.size, text, tuple(cur), first.upright
+                )
+            )
         cur.clear()
         texts.clear()
 
@@ -108,8 +114,11 @@ def find_columns(pages: Sequence[Sequence[Segment]]) -> list[Column]:
             continue
         by_x: dict[int, list[tuple[int, Segment]]] = defaultdict(list)
         for i, segs in group:
+            if len(segs) > _MAX_SEGMENTS:
+                continue
             for s in segs:
-                by_x[round(s.x)].append((i, s))
+                if s.upright:
+                    by_x[round(s.x)].append((i, s))
         for x in _cluster_centres(by_x):
             members = [m for k, v in by_x.items() if abs(k - x) <= _X_TOL for m in v]
             col = _judge_column(parity, x, members, dict(group), len(group))
@@ -185,6 +194,8 @@ def note_segments(segs: Sequence[Segment], columns: Sequence[Column]) -> list[Se
     the per-page tests keep body text out.
     """
     notes: list[Segment] = []
+    if len(segs) > _MAX_SEGMENTS:
+        return notes
     for col in columns:
         # notes are ragged: a page may set some a few points off the column's usual x
         cands = [s for s in segs if abs(s.x - col.x) <= _PAGE_X_TOL and _is_note_line(s) and s not in notes]

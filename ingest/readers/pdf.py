@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.errors import FileNotDecryptedError
 
 from ingest.errors import InputError
 from ingest.model import PageText
@@ -84,9 +84,7 @@ def _decrypt(reader: PdfReader) -> None:
     """Owner-password-only PDFs open with the empty user password; others need a password."""
     try:
         ok = reader.decrypt("")
-    except DependencyError as exc:
-        raise InputError(f"encrypted PDF (cannot decrypt: {_reason(exc)})") from exc
-    except Exception as exc:
+    except Exception as exc:  # DependencyError: AES needs the 'cryptography' package
         raise InputError(f"encrypted PDF (cannot decrypt: {_reason(exc)})") from exc
     if not ok:
         raise InputError("encrypted PDF (password required)")
@@ -124,7 +122,7 @@ def _page_runs(reader: PdfReader, index: int) -> list[Run]:
 
     try:
         reader.pages[index].extract_text(visitor_text=visit)
-    except (PyPdfError, Exception) as exc:
+    except Exception as exc:
         raise InputError(f"corrupt PDF: cannot extract text from page {index + 1}: {_reason(exc)}") from exc
     return runs
 

@@ -66,9 +66,9 @@ def txt_pages(corpus: Path, stem: str) -> list[PageText]:
     return [PageText(i + 1, page) for i, page in enumerate(text.split("\f"))]
 
 
-def pdf_pages(corpus: Path, stem: str) -> list[PageText]:
+def pdf_pages(corpus: Path, stem: str, folder: Path | None = None) -> list[PageText]:
     readers = pytest.importorskip("ingest.readers", reason="PDF reader not available")
-    pages = readers.read_pages(corpus / "pdf" / f"{stem}.pdf")
+    pages = readers.read_pages((folder or corpus / "pdf") / f"{stem}.pdf")
     try:
         from ingest.clean import clean_pages
     except ImportError:
@@ -285,3 +285,34 @@ def test_sri_lanka_2023_pdf(corpus_real: Path) -> None:
         assert s.page_start in _page_of(pages, s.text.splitlines()[0][:40]) or s.page_start + 1 in _page_of(
             pages, s.text.splitlines()[0][:40]
         ), s.label
+
+
+# ---- the fictional Veloria sample corpus shipped in the repo (corpus/) ------------------------
+
+VELORIA = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("stem", "meta", "labels"),
+    [
+        ("veloria_ctip_law_draft_v1", {"doc_type": "draft_law"}, [f"Article {n}" for n in range(1, 32)]),
+        ("veloria_ctip_law_draft_v2", {"doc_type": "draft_law"}, [f"Article {n}" for n in range(1, 33)]),
+        (
+            "veloria_ctip_law_ka",
+            {"doc_type": "regulation", "language": "ka"},
+            [f"მუხლი {n}" for n in range(1, 13)],
+        ),
+        ("veloria_labour_inspection_guide", {"doc_type": "guide"}, [f"Paragraph {n}" for n in range(1, 9)]),
+        (
+            "veloria_nrm_sop",
+            {"doc_type": "sop"},
+            [f"Paragraph {n}" for n in range(1, 8)] + ["Annex A", "Annex B"],
+        ),
+    ],
+)
+def test_veloria_sample_corpus(stem: str, meta: dict[str, str], labels: list[str]) -> None:
+    if not (VELORIA / f"{stem}.pdf").exists():
+        pytest.skip("sample corpus not built")
+    doc = parse_document(pdf_pages(VELORIA.parent, stem, folder=VELORIA), DocumentMeta(doc_id=stem, **meta))
+    assert [u.label for u in doc.numbered_units()] == labels
+    assert all(u.heading for u in doc.numbered_units() if u.kind != "annex" or u.number)

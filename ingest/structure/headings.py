@@ -210,10 +210,11 @@ def _roman_candidate(lines: Sequence[Line], i: int) -> list[Cand]:
     return []
 
 
-def typical_width(lines: Sequence[Line]) -> int:
-    """Median length of non-blank lines: a heading is much shorter than a wrapped body line."""
+def typical_width(lines: Sequence[Line], quantile: float = 0.5) -> int:
+    """Length of a body line (a quantile of non-blank line lengths): a heading is much shorter
+    than a wrapped body line."""
     widths = sorted(len(ln.text) for ln in lines if ln.text)
-    return widths[len(widths) // 2] if widths else 0
+    return widths[int(quantile * (len(widths) - 1))] if widths else 0
 
 
 def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list[Cand]:
@@ -222,7 +223,7 @@ def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list
     ``headings``: whether "1. Introduction" may carry its heading on the line (not in gazette acts,
     whose headings are margin notes)."""
     out: list[Cand] = []
-    width = typical_width(lines)
+    width = typical_width(lines, 0.75)  # full lines; bullets make the median short
     for i, line in enumerate(lines):
         m = _NUMBERED_RE.match(line.text)
         if not m:

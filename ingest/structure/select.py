@@ -85,7 +85,20 @@ def select_numbered(cands: Sequence[Cand], containers: Sequence[Cand], lines: Se
     ceiling = 2 * len(cands) + 10
     plausible = [c for c in cands if number_key(c.number)[0] <= ceiling]
     everything = sorted([*plausible, *containers], key=lambda c: c.line)
-    weights = unit_weights(plausible, everything, lines)
+    # Contents entries: no text before the next entry, which carries the next number. A numbered
+    # heading whose text starts with a list ("5. Immediate protection" / "1. From ...") is not one,
+    # and it beats a list item with the same number.
+    sizes = body_chars(everything, lines)
+    size_at = {c.line: n for c, n in zip(everything, sizes, strict=True)}
+    weights = []
+    for n, c in enumerate(plausible):
+        nxt = plausible[n + 1] if n + 1 < len(plausible) else None
+        empty = (
+            size_at.get(c.line, 0) == 0
+            and nxt is not None
+            and number_key(nxt.number)[0] == number_key(c.number)[0] + 1
+        )
+        weights.append((0.05 if c.toc or empty else 1.0) + (0.05 if c.heading else 0.0))
     chain = heaviest_chain(plausible, weights, lambda c: number_key(c.number))
     # A number far ahead of its predecessor is a stray line unless the next one continues from it.
     kept: list[Cand] = []
@@ -93,8 +106,8 @@ def select_numbered(cands: Sequence[Cand], containers: Sequence[Cand], lines: Se
     for n, c in enumerate(chain):
         base = number_key(c.number)[0]
         prev = number_key(kept[-1].number)[0] if kept else 0
-        nxt = number_key(chain[n + 1].number)[0] if n + 1 < len(chain) else None
-        if base - prev > 5 and not (nxt is not None and 0 < nxt - base <= 2):
+        after = number_key(chain[n + 1].number)[0] if n + 1 < len(chain) else None
+        if base - prev > 5 and not (after is not None and 0 < after - base <= 2):
             continue
         kept.append(c)
     return kept

@@ -21,10 +21,13 @@ class Outcome:
 
 def enforce_offline() -> None:
     """Nothing leaves the machine: hub downloads and telemetry off (explicit HF opt-in respected)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ["HAYSTACK_TELEMETRY_ENABLED"] = "False"
+    from ingest.embedding.offline import enforce_offline as model_stack_offline
+
+    model_stack_offline()
     os.environ["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    # Model-loading progress bars are noise on a command line.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:

@@ -113,6 +113,18 @@ def test_every_lk_act_has_notes_and_clean_body(real_pages: dict[Path, list[PageT
         assert not any(ln.strip() in {"Short title.", "Short title and", "date of"} for ln in body), path.name
 
 
+def test_notes_beside_inserted_sections_of_an_amending_act(
+    corpus_real: Path, real_pages: dict[Path, list[PageText]]
+) -> None:
+    """The amending act quotes new sections with their own notes, set inside the text block."""
+    pages = real_pages[corpus_real / "pdf" / "lk_penal_code_amendment_act16_2006.pdf"]
+    lines = pages[2].text.split("\n")
+    note = MARGIN_MARK + "“Duty of person providing service by computer to prevent sexual abuse of a child."
+    assert lines[lines.index(note) + 1].startswith("286B. (1) A person who provides a service")
+    body = [ln for p in pages for ln in p.text.split("\n") if not ln.startswith(MARGIN_MARK)]
+    assert not any(ln.strip() in {"“Duty of", "providing", "Soliciting a", "“Debt"} for ln in body)
+
+
 def _gazette_pdf(path: Path, *, notes: bool) -> None:
     """Four pages of body text at x=72 with (optionally) one-word-per-line notes at x=470, 8 pt."""
     c = canvas.Canvas(str(path), pagesize=A4)

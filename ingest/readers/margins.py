@@ -220,6 +220,33 @@ def _collides(note: Segment, body: Sequence[Segment]) -> bool:
     )
 
 
+def find_notes(pages: Sequence[Sequence[Segment]]) -> list[list[Segment]]:
+    """Margin-note segments of every page: the margin columns, then, in acts that have them,
+    notes set beside quoted (inserted) sections in the note type size."""
+    columns = find_columns(pages)
+    notes = [note_segments(segs, columns) for segs in pages]
+    sizes = [s.size for page in notes for s in page]
+    body = [s.size for segs in pages for s in segs if len(s.text) >= _MIN_BODY_CHARS]
+    if len(sizes) < 3 or not body:
+        return notes
+    note_size, body_size = statistics.median(sizes), statistics.median(body)
+    if note_size > body_size - 1.0:
+        return notes  # notes not set smaller than the text: too risky to look inside the body
+    for segs, found in zip(pages, notes, strict=True):
+        if len(segs) <= _MAX_SEGMENTS:
+            found += [s for s in segs if s not in found and _inner_note(s, segs, note_size, body_size)]
+    return notes
+
+
+def _inner_note(seg: Segment, segs: Sequence[Segment], note_size: float, body_size: float) -> bool:
+    """A short line in the note size with body-size text beside it on its right, none overlapping."""
+    if not (seg.upright and _is_note_line(seg) and abs(seg.size - note_size) < 0.3):
+        return False
+    row = [s for s in segs if s is not seg and abs(s.y - seg.y) < 1.2 * body_size]
+    beside = any(s.size >= body_size - 0.5 and s.x >= _end(seg) for s in row)
+    return beside and not _collides(seg, [s for s in row if s.size >= body_size - 0.5])
+
+
 def join_notes(notes: Sequence[Segment]) -> list[tuple[float, str]]:
     """Merge wrapped note lines into whole notes: (y of the first line, text), top to bottom."""
     out: list[tuple[float, float, str]] = []  # (start y, last y, text)

@@ -40,10 +40,8 @@ def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYT
     if with_text == 0 or with_text < _MIN_TEXT_SHARE * count:
         raise InputError("no text layer; OCR needed")
     segs = [margins.segments(page) for page in runs]
-    columns = margins.find_columns(segs)
     pages: list[PageText] = []
-    for i, page in enumerate(runs):
-        notes = margins.note_segments(segs[i], columns)
+    for i, (page, notes) in enumerate(zip(runs, margins.find_notes(segs), strict=True)):
         if notes:
             text, found = margins.compose(page, notes)
             pages.append(PageText(number=i + 1, text=text, margin_notes=found))

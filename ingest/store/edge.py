@@ -50,6 +50,7 @@ class EdgeBackend:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._shard: qe.EdgeShard | None = None
+        self._dirty = False  # updates since the last flush (a clean flush still costs ~0.1 s)
         if (self.path / CONFIG_FILE).exists():
             try:
                 self._shard = qe.EdgeShard.load(str(self.path))
@@ -74,6 +75,7 @@ class EdgeBackend:
         self.path.mkdir(parents=True, exist_ok=True)
         try:
             self._shard = qe.EdgeShard.create(str(self.path), config)
+            self._dirty = True
         except Exception as exc:
             raise _open_error(self.path, exc) from exc
 
@@ -88,6 +90,7 @@ class EdgeBackend:
 
     # --- writes -------------------------------------------------------------------------------
     def _update(self, op: qe.UpdateOperation) -> None:
+        self._dirty = True
         self.shard.update(op)
 
     def upsert(self, points: Sequence[IndexPoint]) -> None:
@@ -168,13 +171,14 @@ class EdgeBackend:
         return {str(r.id): _vectors(r.vector) for r in records}
 
     def flush(self) -> None:
-        if self._shard is not None:
+        if self._shard is not None and self._dirty:
             self._shard.flush()
+            self._dirty = False
 
     def close(self) -> None:
         if self._shard is not None:
+            self.flush()
             shard, self._shard = self._shard, None
-            shard.flush()
             shard.close()
 
 

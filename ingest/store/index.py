@@ -48,9 +48,9 @@ class DocumentIndex:
             raise ValueError(f"dimension must be positive, got {dim}")
         if not self.backend.collection_exists():
             self.backend.create_collection(dim)
-            self.backend.create_payload_indexes()
         info = self.info()
         if info is None:  # new, or created by a run killed before it wrote the info record
+            self.backend.create_payload_indexes()  # idempotent; completes a half-created index
             info = IndexInfo(model_id, dim)
             self.backend.upsert([IndexPoint(s.INFO_POINT_ID, None, None, s.info_payload(info))])
             self.backend.flush()

@@ -247,6 +247,8 @@ def test_text_pages_split_on_form_feed(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes("\ufeffArticle 1\nText one.\fArticle 2\r\nText two.".encode())
     pages = read_pages(tmp_path / "a.txt")
     assert pages == [PageText(1, "Article 1\nText one."), PageText(2, "Article 2\nText two.")]
+    (tmp_path / "b.txt").write_text("one\fTwo\f\n")  # a trailing form feed opens no empty page
+    assert [p.text for p in read_pages(tmp_path / "b.txt")] == ["one", "Two"]
 
 
 def test_text_in_cp1252_is_decoded(tmp_path: Path) -> None:

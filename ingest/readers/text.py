@@ -68,7 +68,10 @@ def _pages(text: str) -> list[PageText]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError("empty file")
-    return [PageText(number=i + 1, text=page) for i, page in enumerate(text.split("\f"))]
+    pages = text.split("\f")
+    while not pages[-1].strip():  # a form feed that ends the file does not start a page
+        pages.pop()
+    return [PageText(number=i + 1, text=page) for i, page in enumerate(pages)]
 
 
 def strip_markdown(text: str) -> str:

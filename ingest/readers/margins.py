@@ -3,7 +3,9 @@
 Gazette acts (Sri Lanka, India, ...) print each section's title in a narrow column beside the text.
 A document has a margin column when, on a fair share of its odd or even pages, short lines start at one
 x position that lies wholly left of the body's left edge or right of its right edge. Such lines are
-lifted out of the body and emitted as ``MARGIN_MARK + note`` lines where each note starts vertically.
+lifted out of the body and emitted as ``MARGIN_MARK + note`` lines where each note starts vertically
+(wrapped lines joined: one mark line is one whole note). Amending acts also set notes beside the
+sections they quote, inside the text block: those are taken when they are in the notes' smaller size.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ becomes a one-line ``InputError``.
 
 from __future__ import annotations
 
-import logging
 import math
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,9 +23,6 @@ MAX_PAGES = 2000
 MAX_BYTES = 200 * 1024 * 1024
 _MIN_PAGE_CHARS = 25  # fewer non-space characters than this: the page has no usable text layer
 _MIN_TEXT_SHARE = 0.1  # below this share of pages with text, the PDF is treated as scanned
-
-# pypdf logs recoverable quirks ("Ignoring wrong pointing object") at WARNING; they are not actionable.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES) -> list[PageText]:

@@ -184,3 +184,17 @@ def test_folder_skips_its_readme(tmp_path: Path) -> None:
     assert names == ["testland_guide.txt", "testland_law.txt"]
     # named explicitly, it is ingested like any file
     assert [s.path.name for s in collect_sources([folder / "README.md"], MetadataOverrides())] == ["README.md"]
+
+
+def test_owner_password_aes_pdf_is_read(tmp_path: Path, repo_root: Path) -> None:
+    """Government PDFs often lock editing with an AES owner password; they must still be read."""
+    from pypdf import PdfWriter
+
+    from ingest.readers import read_pages
+
+    writer = PdfWriter(clone_from=repo_root / "corpus" / "veloria_nrm_sop.pdf")
+    writer.encrypt(user_password="", owner_password="owner-only", algorithm="AES-256")
+    target = tmp_path / "locked.pdf"
+    writer.write(target)
+    pages = read_pages(target)
+    assert len(pages) == 5 and "Referral" in " ".join(p.text for p in pages)

@@ -3,21 +3,111 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 from ingest.errors import CtkbError
 from ui.cli_commands import Outcome, runtime_from, settings_from  # noqa: F401
 
+GOLD_DEFAULT = Path(__file__).resolve().parent.parent / "search" / "data" / "gold" / "gold.jsonl"
+
+
+def _engine(runtime: Any) -> Any:
+    from search.engine import SearchEngine
+
+    if runtime.index.info() is None:
+        raise CtkbError("the index is empty (add files with `ctkb ingest PATH...`)")
+    runtime.check_model()
+    return SearchEngine(runtime.index, runtime.embedder, runtime.bm25)
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from search.filters import SearchFilters
+
+    return SearchFilters.of(
+        jurisdiction=args.jurisdiction,
+        doc_type=args.doc_type,
+        language=args.language,
+        status=args.status,
+        year_from=args.year_from,
+        year_to=args.year_to,
+        doc=args.doc,
+    )
+
+
+def _snippet_text(snippet: Any) -> str:
+    """Terminal rendering: query terms between ⟦ ⟧ (no colour codes, so output can be pasted)."""
+    return "".join(f"⟦{text}⟧" if marked else text for text, marked in snippet.segments())
+
+
+def _hit_lines(rank: int, hit: Any) -> list[str]:
+    heading = f" – {hit.heading}" if hit.heading else ""
+    pinned = "  [named in the query]" if getattr(hit, "matched", "") == "reference" else ""
+    return [
+        f"{rank:>2}. {hit.citation}{pinned}",
+        f"    {hit.label}{heading}   (score {hit.score:.3f})",
+        "    " + " ".join(_snippet_text(hit.snippet).split()),
+    ]
+
 
 def search(args: argparse.Namespace) -> Outcome:
-    raise CtkbError("search is not wired yet")
+    from search.engine import SearchRequest
+
+    if args.top_k < 1:
+        raise CtkbError("--top-k must be at least 1")
+    runtime = runtime_from(args, read_only=True)
+    try:
+        engine = _engine(runtime)
+        result = engine.search(
+            SearchRequest(args.query, top_k=args.top_k, mode=args.mode, filters=_filters(args))
+        )
+    finally:
+        runtime.close()
+    if not result.hits:
+        return Outcome("no matching provisions", result.as_json())
+    lines: list[str] = []
+    for rank, hit in enumerate(result.hits, 1):
+        lines += _hit_lines(rank, hit)
+    return Outcome("\n".join(lines), result.as_json())
 
 
 def similar(args: argparse.Namespace) -> Outcome:
-    raise CtkbError("similar is not wired yet")
+    runtime = runtime_from(args, read_only=True)
+    try:
+        engine = _engine(runtime)
+        if runtime.index.get_document(args.doc) is None:
+            raise CtkbError(f"no document '{args.doc}' in the index (see `ctkb docs`)")
+        groups = engine.similar(args.doc, args.provision, top_k=args.top_k)
+    finally:
+        runtime.close()
+    data = {"doc_id": args.doc, "provision": args.provision, "groups": [g.as_json() for g in groups]}
+    if not groups:
+        return Outcome("no similar provisions in other documents", data)
+    lines: list[str] = []
+    for group in groups:
+        lines.append(f"{group.title} [{group.doc_id}]")
+        for hit in group.hits:
+            heading = f" – {hit.heading}" if hit.heading else ""
+            lines.append(f"    {hit.citation}{heading}   (score {hit.score:.3f})")
+    return Outcome("\n".join(lines), data)
 
 
 def evaluate(args: argparse.Namespace) -> Outcome:
-    raise CtkbError("eval is not wired yet")
+    from search.evaluation import evaluate as run_eval
+    from search.evaluation import load_qrels
+
+    path = args.qrels or GOLD_DEFAULT
+    if not path.is_file():
+        raise CtkbError(f"{path}: no such gold set")
+    qrels = load_qrels(path)
+    runtime = runtime_from(args, read_only=True)
+    try:
+        engine = _engine(runtime)
+        modes = tuple(args.mode) if args.mode else ("hybrid", "semantic", "keyword")
+        report = run_eval(engine, qrels, modes)
+    finally:
+        runtime.close()
+    return Outcome(report.table(verbose=args.verbose), report.as_json(verbose=args.verbose))
 
 
 def compare(args: argparse.Namespace) -> Outcome:
@@ -26,59 +116,3 @@ def compare(args: argparse.Namespace) -> Outcome:
 
 def coverage(args: argparse.Namespace) -> Outcome:
     raise CtkbError("coverage is not wired yet")
-
-
-def ui(args: argparse.Namespace) -> Outcome:
-    """Run ``streamlit run ui/app/main.py``; settings reach the app as ``CTKB_*`` environment variables."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    settings = settings_from(args, read_only=True if args.read_only else None)
-    app = Path(__file__).resolve().parent / "app" / "main.py"
-    env = dict(os.environ)
-    env.update(
-        {
-            "CTKB_DATA_DIR": str(settings.data_dir),
-            "CTKB_CACHE_DIR": str(settings.cache_dir),
-            "CTKB_READ_ONLY": "1" if settings.read_only else "",
-            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-            "HAYSTACK_TELEMETRY_ENABLED": "False",
-        }
-    )
-    for key, value in (
-        ("CTKB_MODEL", settings.model),
-        ("CTKB_QDRANT_URL", settings.qdrant_url),
-        ("CTKB_QDRANT_API_KEY", settings.qdrant_api_key),
-    ):
-        if value:
-            env[key] = value
-        else:
-            env.pop(key, None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true" if args.no_browser else "false",
-        "--server.maxUploadSize",
-        "50",
-        "--server.fileWatcherType",
-        "none",
-        "--global.developmentMode",
-        "false",
-    ]
-    if not args.no_browser:
-        print(f"ctkb: opening http://localhost:{args.port}", file=sys.stderr)
-    try:
-        code = subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        code = 0
-    return Outcome(exit_code=code)

@@ -8,6 +8,7 @@ next file.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import select
@@ -51,6 +52,9 @@ def _serve() -> None:
     channel_in = sys.stdin.buffer
     channel_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
+    # pypdf logs every recoverable quirk ("Ignoring wrong pointing object") as a warning; the file's
+    # real problems reach the user as InputError, so keep the terminal quiet.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     from ingest.pipeline import build_parse_pipeline, run_parse_pipeline
 
     pipe = build_parse_pipeline()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy.optimize import linear_sum_assignment
 
 from ingest.model import Provision
 from search.diff import normalise, words
@@ -184,8 +185,6 @@ def _assign(score: np.ndarray, cfg: AlignConfig) -> list[tuple[int, int]]:
 
 
 def _solve(score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from scipy.optimize import linear_sum_assignment
-
     return linear_sum_assignment(score, maximize=True)
 
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Literal
 
 OpName = Literal["equal", "insert", "delete", "replace"]
@@ -54,6 +55,7 @@ _SPACE_AFTER_OPEN = re.compile(r"([(\[]) ")
 _TOKEN = re.compile(r"\w+(?:['\-]\w+)*|[^\w\s]")
 
 
+@lru_cache(maxsize=16384)
 def normalise(text: str) -> str:
     """Canonical form for equality tests: formatting-only edits map to the same string."""
     t = unicodedata.normalize("NFKC", text).translate(_QUOTES)
@@ -65,7 +67,12 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words of the normalised text (for similarity, not for display)."""
-    return [w for w in _TOKEN.findall(normalise(text).lower()) if w[0].isalnum()]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _TOKEN.findall(normalise(text).lower()) if w[0].isalnum())
 
 
 @dataclass(frozen=True)

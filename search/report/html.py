@@ -80,6 +80,11 @@ def _pair_block(k: int, p: Pair, cross: bool) -> str:
     return f'<section class="pair {p.status}">{head}{heading}<div class="side"><div>{lt}</div><div>{rt}</div></div></section>'
 
 
+def _shown(p: Pair, cross: bool) -> bool:
+    """Rows that get a side-by-side block: every change (and, across languages, every pair)."""
+    return p.status != "unchanged" or cross
+
+
 def _comparison(c: Comparison) -> str:
     title = (
         f"Comparison: {c.left_meta.title or c.left_meta.doc_id} → {c.right_meta.title or c.right_meta.doc_id}"
@@ -97,23 +102,15 @@ def _comparison(c: Comparison) -> str:
     ]
     for k, p in enumerate(c.pairs):
         flags = ", ".join(f for f in ("renumbered", "moved", "split", "merged") if getattr(p, f))
-        link = (
-            f'<a href="#p{k}">{escape(p.status)}</a>'
-            if p.status == "modified" or (c.cross_language and p.left and p.right)
-            else escape(p.status)
-        )
+        link = f'<a href="#p{k}">{escape(p.status)}</a>' if _shown(p, c.cross_language) else escape(p.status)
         body.append(
             f'<tr class="{p.status}"><td>{_cite(p.left)}</td><td>{_cite(p.right)}</td><td>{link}</td>'
             f"<td>{escape(flags)}</td><td>{p.similarity:.2f}</td></tr>"
         )
     body.append("</tbody></table>")
-    shown = [
-        (k, p)
-        for k, p in enumerate(c.pairs)
-        if p.status == "modified" or (c.cross_language and p.left and p.right)
-    ]
+    shown = [(k, p) for k, p in enumerate(c.pairs) if _shown(p, c.cross_language)]
     if shown:
-        body.append("<h2>Side-by-side</h2>" if c.cross_language else "<h2>Redlines</h2>")
+        body.append("<h2>Side by side</h2>" if c.cross_language else "<h2>Changes</h2>")
         body += [_pair_block(k, p, c.cross_language) for k, p in shown]
     return _page(title, body)
 

@@ -1,0 +1,144 @@
+"""Draft comparison benchmark: align two ~200-provision documents (model load excluded).
+
+    python bench/compare.py                 # all-MiniLM-L6-v2, 3 seeds
+    python bench/compare.py --model default # multilingual-e5-small (slower embedding)
+    python bench/compare.py --no-embed      # text similarity only
+
+The left document is the articles/sections of seven real instruments from ../shared/corpus-real, long ones
+cut at a paragraph until there are 200 provisions; the right one is a seeded edit of it
+(tests/editgen.py: insertions, deletions, light/heavy rewording, moves, splits, merges, renumbering).
+Reported: embedding time (separately), alignment time (``compare_provisions`` with the vectors given:
+scores, assignment, split/merge detection, flags, redlines), the same for a naive number-matching
+baseline in the same run, and the quality of both against the truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.model import Provision  # noqa: E402
+from search.compare import Comparison, Pair, compare_provisions, embed_text, summarise  # noqa: E402
+from search.diff import normalise, word_diff  # noqa: E402
+from tests.editgen import load_units, make_version, real_embedder, score  # noqa: E402
+
+CORPUS = Path(os.environ.get("CTKB_CORPUS_REAL", ROOT.parent / "shared" / "corpus-real"))
+TEXTS = [
+    "coe_cets197_convention_2005",
+    "us_22usc_ch78_tvpa",
+    "us_18usc_ch77_peonage_slavery_trafficking",
+    "ilo_c029_forced_labour_convention_1930",
+    "un_palermo_protocol_2000",
+    "un_smuggling_of_migrants_protocol_2000",
+    "un_supplementary_slavery_convention_1956",
+]
+
+
+def build_left(n: int = 200) -> list[Provision]:
+    units: list[Provision] = []
+    for k, name in enumerate(TEXTS):
+        units += load_units(CORPUS / f"{name}.txt", prefix=f"d{k}_")
+    while len(units) < n:  # cut the longest multi-paragraph provision in two
+        k = max((i for i, u in enumerate(units) if "\n" in u.text), key=lambda i: len(units[i].text))
+        u = units[k]
+        paras = u.text.split("\n")
+        half = len(paras) // 2
+        a = replace(u, id=u.id + "a", text="\n".join(paras[:half]))
+        b = replace(u, id=u.id + "b", heading="", text="\n".join(paras[half:]))
+        units[k : k + 1] = [a, b]
+    units = units[:n]
+    return [replace(u, number=str(i + 1), label=f"Article {i + 1}") for i, u in enumerate(units)]
+
+
+def number_baseline(left: list[Provision], right: list[Provision]) -> Comparison:
+    """What a bill-diff tool does: pair provisions by number, then compare texts."""
+    by_number = {p.number: p for p in right}
+    pairs: list[Pair] = []
+    used: set[str] = set()
+    for lp in left:
+        rp = by_number.get(lp.number)
+        if rp is None:
+            pairs.append(Pair(lp, None, "removed"))
+            continue
+        used.add(rp.number)
+        same = normalise(lp.text) == normalise(rp.text) and normalise(lp.heading) == normalise(rp.heading)
+        pairs.append(
+            Pair(
+                lp, rp, "unchanged" if same else "modified", diff=() if same else word_diff(lp.text, rp.text)
+            )
+        )
+    pairs += [Pair(None, rp, "added") for rp in right if rp.number not in used]
+    return Comparison(left_meta=None, right_meta=None, pairs=tuple(pairs), summary=summarise(pairs))  # type: ignore[arg-type]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="minilm", help="minilm (default) or default (multilingual-e5-small)")
+    ap.add_argument("--no-embed", action="store_true", help="text similarity only")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    left = build_left()
+    donors = load_units(CORPUS / "un_palermo_protocol_2000_nl.txt")  # never in the left document
+    emb = None
+    load_s = 0.0
+    if not args.no_embed:
+        t = time.perf_counter()
+        emb = real_embedder(None if args.model == "default" else args.model)
+        load_s = time.perf_counter() - t
+    rows = []
+    for seed in range(1, args.seeds + 1):
+        right, truth = make_version(left, seed, [replace(d, text=f"{d.text}\n(new matter)") for d in donors])
+        lv = rv = None
+        t = time.perf_counter()
+        if emb is not None:
+            lv = emb.embed_passages([embed_text(p) for p in left])
+            rv = emb.embed_passages([embed_text(p) for p in right])
+        embed_s = time.perf_counter() - t
+        t = time.perf_counter()
+        ours = compare_provisions(left, right, lv, rv)
+        align_s = time.perf_counter() - t
+        t = time.perf_counter()
+        base = number_baseline(left, right)
+        base_s = time.perf_counter() - t
+        rows.append(
+            {
+                "seed": seed,
+                "left": len(left),
+                "right": len(right),
+                "embed_s": round(embed_s, 2),
+                "align_s": round(align_s, 3),
+                "baseline_s": round(base_s, 3),
+                "ratio": round(align_s / base_s, 1) if base_s else None,
+                "ours": {k: round(v, 3) for k, v in score(ours, left, right, truth).items()},
+                "baseline": {k: round(v, 3) for k, v in score(base, left, right, truth).items()},
+            }
+        )
+    out = {
+        "model": None if args.no_embed else args.model,
+        "model_load_s": round(load_s, 1),
+        "runs": rows,
+        "load_avg": os.getloadavg()[0],
+    }
+    if args.json:
+        print(json.dumps(out, indent=1))
+        return
+    print(f"model {out['model']} (load {load_s:.1f}s, excluded); load average {out['load_avg']:.1f}")
+    for r in rows:
+        print(
+            f"seed {r['seed']}: {r['left']}x{r['right']} provisions  embed {r['embed_s']}s  align {r['align_s']}s  "
+            f"number-baseline {r['baseline_s']}s (x{r['ratio']})  ours {r['ours']}  baseline {r['baseline']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

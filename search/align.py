@@ -12,6 +12,7 @@ split/merge parts where the evidence is clear.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,6 +152,28 @@ def score_matrix(
     else:
         z = zt
     return z + _priors(left, right, cfg.position_weight, cfg), cos
+
+
+def longest_nondecreasing(seq: Sequence[int]) -> set[int]:
+    """Positions (in ``seq``) of one longest non-decreasing subsequence (patience sorting, O(n log n))."""
+    tails: list[int] = []
+    tails_pos: list[int] = []
+    prev = [-1] * len(seq)
+    for pos, v in enumerate(seq):
+        k = bisect.bisect_right(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tails_pos.append(pos)
+        else:
+            tails[k] = v
+            tails_pos[k] = pos
+        prev[pos] = tails_pos[k - 1] if k else -1
+    keep: set[int] = set()
+    p = tails_pos[-1] if tails_pos else -1
+    while p >= 0:
+        keep.add(p)
+        p = prev[p]
+    return keep
 
 
 def _identical(left: Sequence[Provision], right: Sequence[Provision]) -> list[tuple[int, int]]:

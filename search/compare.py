@@ -14,7 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ingest.model import DocumentMeta, LegalDocument, Provision
-from search.align import AlignConfig, Matching, align_indices, provision_text
+from search.align import AlignConfig, Matching, align_indices, longest_nondecreasing, provision_text
 from search.diff import DiffOp, normalise, word_diff
 
 Status = Literal["unchanged", "modified", "added", "removed"]
@@ -66,30 +66,6 @@ def _number_key(n: str) -> str:
     return n.strip().strip(".").lower()
 
 
-def _longest_nondecreasing(seq: Sequence[int]) -> set[int]:
-    """Positions (in ``seq``) of one longest non-decreasing subsequence (patience sorting, O(n log n))."""
-    import bisect
-
-    tails: list[int] = []
-    tails_pos: list[int] = []
-    prev = [-1] * len(seq)
-    for pos, v in enumerate(seq):
-        k = bisect.bisect_right(tails, v)
-        if k == len(tails):
-            tails.append(v)
-            tails_pos.append(pos)
-        else:
-            tails[k] = v
-            tails_pos[k] = pos
-        prev[pos] = tails_pos[k - 1] if k else -1
-    keep: set[int] = set()
-    p = tails_pos[-1] if tails_pos else -1
-    while p >= 0:
-        keep.add(p)
-        p = prev[p]
-    return keep
-
-
 def _same(lp: Provision, rp: Provision) -> bool:
     return normalise(lp.text) == normalise(rp.text) and normalise(lp.heading) == normalise(rp.heading)
 
@@ -109,7 +85,7 @@ def build_pairs(left: Sequence[Provision], right: Sequence[Provision], m: Matchi
     split_left = {i for i, _ in m.splits}
     merge_right = {j for _, j in m.merges}
     matched = sorted([*m.pairs, *m.splits, *m.merges], key=lambda p: (p[1], p[0]))
-    in_order = _longest_nondecreasing([i for i, _ in matched])
+    in_order = longest_nondecreasing([i for i, _ in matched])
     stable = {matched[k] for k in in_order}
     cross_mod = _cross_modified(list(m.pairs), m.cosine) if m.cross_language else set()
     rows: list[tuple[float, Pair]] = []
@@ -138,7 +114,7 @@ def build_pairs(left: Sequence[Provision], right: Sequence[Provision], m: Matchi
         )
         rows.append((float(j), pair))
     # Removed provisions go where they stood: right after the row of their nearest stable left predecessor.
-    anchor = {}
+    anchor: dict[int, float] = {}
     for i, j in stable:
         anchor[i] = max(anchor.get(i, -1.0), float(j))
     used_left = {i for i, _ in matched}
@@ -159,7 +135,7 @@ def build_pairs(left: Sequence[Provision], right: Sequence[Provision], m: Matchi
 
 
 def summarise(pairs: Sequence[Pair]) -> dict[str, int]:
-    out = {s: sum(p.status == s for p in pairs) for s in STATUSES}
+    out: dict[str, int] = {s: sum(p.status == s for p in pairs) for s in STATUSES}
     for f in FLAGS:
         out[f] = sum(bool(getattr(p, f)) for p in pairs)
     return out

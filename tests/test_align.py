@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from ingest.model import Provision
 from search.align import align_indices, vocabulary_overlap
-from search.compare import _longest_nondecreasing, compare_provisions
+from search.align import longest_nondecreasing as _longest_nondecreasing
+from search.compare import compare_provisions
 
 TEXTS = [
     "Each Party shall adopt legislative measures to establish trafficking in persons as a criminal offence.",

@@ -120,4 +120,6 @@ def test_dutch_version_with_seeded_edits(corpus_real: Path, e5) -> None:  # type
         results.append(score(c, left, right, truth))
     mean = {k: sum(r[k] for r in results) / len(results) for k in results[0]}
     print("palermo nl+edits", {k: round(v, 3) for k, v in mean.items()})
-    assert mean["pair_f1"] >= 0.88  # measured 0.90-0.95; the 0.90 floor holds for the plain translation
+    assert (
+        mean["pair_f1"] >= 0.90
+    )  # measured 0.94 (seeds 1-2); added/removed F1 is much lower across languages

@@ -31,7 +31,11 @@ class SearchOptions:
     fusion: str = "rrf"
     prefetch_limit: int = 60  # candidates per prefetch (dense and BM25) before fusion
     chunk_factor: int = 3  # chunks fetched per wanted hit (several chunks may share a provision)
-    expand_glossary: bool = False  # glossary phrases added to the BM25 query
+    # Glossary phrases added to the BM25 side of *hybrid* queries (keyword mode stays literal).
+    # Measured on the gold set: +0.01 nDCG@10 overall, +0.01-0.02 on paraphrases (small, kept).
+    expand_glossary: bool = True
+    translate_glossary: bool = True  # ... with the concept's phrases in other languages (own analyser)
+    expand_dense: bool = False  # also to the text the dense model embeds: measured worse in hybrid
     reference_lookup: bool = True
     reranker: Reranker | None = field(default=None, compare=False)  # off unless a local model is set
 
@@ -105,11 +109,21 @@ class SearchEngine:
 
     # --- vectors ---------------------------------------------------------------------------
     def vectors(self, text: str, mode: str, language: str | None = None) -> tuple[Any, Any]:
-        dense = self._embed(text) if mode != "keyword" else None
+        dense_text = self.glossary.expand(text) if self.options.expand_dense and mode == "hybrid" else text
+        dense = self._embed(dense_text) if mode != "keyword" else None
         sparse = None
         if mode != "semantic":
-            bm25_text = self.glossary.expand(text) if self.options.expand_glossary else text
+            expand = self.options.expand_glossary and mode == "hybrid"
+            bm25_text = self.glossary.expand(text) if expand else text
             sparse = self.bm25.encode_query(bm25_text, language)
+            if expand and self.options.translate_glossary:
+                sparse = _union(
+                    sparse,
+                    [
+                        self.bm25.encode_query(" ".join(p), lang)
+                        for lang, p in self.glossary.translations(text).items()
+                    ],
+                )
         return dense, sparse
 
     def _embed(self, text: str) -> tuple[float, ...]:
@@ -209,6 +223,19 @@ class SimilarGroup:
             "score": round(self.score, 6),
             "hits": [h.as_json() for h in self.hits],
         }
+
+
+def _union(base: Any, others: Sequence[Any]) -> Any:
+    """One BM25 query vector with the terms of several (1.0 per distinct term, as ``encode_query``)."""
+    if not others:
+        return base
+    from ingest.model import SparseVector
+
+    terms = set(base.indices)
+    for vec in others:
+        terms.update(vec.indices)
+    ordered = tuple(sorted(terms))
+    return SparseVector(ordered, (1.0,) * len(ordered))
 
 
 def _kind_matches(kind: str, label: str) -> bool:

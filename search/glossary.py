@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "glossary.json"
+_LANG = re.compile(r"^([a-z]{2}):")
 
 
 def _norm(text: str) -> str:
@@ -34,17 +35,29 @@ class Glossary:
 
     def matched_groups(self, query: str) -> list[tuple[str, ...]]:
         padded = f" {_norm(query)} "
-        return [g for g in self.concepts if any(f" {_norm(p)} " in padded for p in g)]
+        return [g for g in self.concepts if any(f" {_norm(p)} " in padded for p in g if not _LANG.match(p))]
 
     def expand(self, query: str) -> str:
-        """The query followed by the phrases of every concept it mentions (each phrase once)."""
+        """The query followed by the same-language phrases of every concept it mentions (each once)."""
         padded = f" {_norm(query)} "
         extra: list[str] = []
         for group in self.matched_groups(query):
             for phrase in group:
+                if _LANG.match(phrase):
+                    continue
                 if f" {_norm(phrase)} " not in padded and phrase not in extra:
                     extra.append(phrase)
         return query if not extra else f"{query} {' '.join(extra)}"
+
+    def translations(self, query: str) -> dict[str, list[str]]:
+        """Phrases in other languages (``"nl:mensenhandel"``) of the concepts the query mentions."""
+        out: dict[str, list[str]] = {}
+        for group in self.matched_groups(query):
+            for phrase in group:
+                m = _LANG.match(phrase)
+                if m and phrase[m.end() :] not in out.setdefault(m.group(1), []):
+                    out[m.group(1)].append(phrase[m.end() :])
+        return out
 
     def document_names(self, hint: str) -> list[str]:
         """Official-title words for an everyday document name ("Palermo Protocol" → its title)."""

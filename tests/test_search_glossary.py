@@ -1,0 +1,43 @@
+"""Glossary expansion: same-language phrases to the BM25 text, other languages by their own analyser."""
+
+from __future__ import annotations
+
+import json
+
+from search.glossary import DEFAULT_PATH, Glossary, default_glossary
+
+
+def test_expansion_adds_the_other_phrases_of_a_concept() -> None:
+    g = default_glossary()
+    out = g.expand("people smuggling across the mountains")
+    assert out.startswith("people smuggling across the mountains ")
+    assert "smuggling of migrants" in out and "irregular border crossing" in out
+    assert "nl:" not in out and "smokkel" not in out  # other languages never enter the English text
+
+
+def test_words_match_whole_words_only() -> None:
+    g = Glossary(concepts=(("girl", "child"),), documents=())
+    assert g.expand("girls") == "girls"  # no substring match
+    assert g.expand("a girl") == "a girl child"
+    assert g.expand("nothing here") == "nothing here"
+
+
+def test_translations_come_from_the_matched_concepts() -> None:
+    g = default_glossary()
+    nl = g.translations("residence permit for a victim")["nl"]
+    assert "verblijfsvergunning" in nl and "slachtoffer" in nl
+    assert g.translations("the weather today") == {}
+
+
+def test_document_names() -> None:
+    g = default_glossary()
+    assert g.document_names("the Palermo Protocol") == [
+        "Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children"
+    ]
+    assert g.document_names("some other text") == []
+
+
+def test_data_file_is_well_formed() -> None:
+    data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    assert all(isinstance(group, list) and len(group) >= 2 for group in data["concepts"])
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["documents"].items())

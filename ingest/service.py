@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
-from ingest.model import DocumentMeta, IngestReport, LegalDocument
+from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.runtime import Runtime
 from ingest.worker import ParseWorker
@@ -164,3 +165,71 @@ def source_copy(runtime: Runtime, meta: DocumentMeta) -> Path | None:
     suffix = Path(meta.source).suffix.lower()
     path = runtime.settings.files_dir / f"{meta.sha256}{suffix}"
     return path if path.is_file() else None
+
+
+def _overrides_from(meta: DocumentMeta) -> MetadataOverrides:
+    return MetadataOverrides(
+        doc_id=meta.doc_id,
+        title=meta.title,
+        jurisdiction=meta.jurisdiction,
+        doc_type=meta.doc_type,
+        language=meta.language,
+        year=meta.year,
+        status=meta.status,
+        version=meta.version,
+        work=meta.work,
+    )
+
+
+def document_from_chunks(meta: DocumentMeta, chunks: Sequence[Any]) -> LegalDocument:
+    """Rebuild the units of an indexed document from its stored chunks (parts joined in order)."""
+    units: list[Provision] = []
+    for stored in chunks:
+        c = stored.chunk
+        if units and units[-1].id == c.provision_id:
+            last = units[-1]
+            units[-1] = replace(
+                last, text=f"{last.text}\n{c.text}".strip(), page_end=max(last.page_end, c.page_end)
+            )
+            continue
+        units.append(
+            Provision(
+                id=c.provision_id,
+                kind=c.kind,
+                number=c.number,
+                label=c.label,
+                heading=c.heading,
+                text=c.text,
+                page_start=c.page_start,
+                page_end=c.page_end,
+                path=tuple(c.path),
+            )
+        )
+    return LegalDocument(meta=meta, pages=(), provisions=tuple(units))
+
+
+def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
+    """An indexed document as a full provision tree: re-parsed from the kept source copy when there is
+    one (same parser, same ids), else rebuilt from the stored chunks."""
+    from ingest.worker import parse_in_process
+
+    record = runtime.index.get_document(doc_id)
+    if record is None:
+        raise CtkbError(f"no document '{doc_id}' in the index (see `ctkb docs`)")
+    copy = source_copy(runtime, record.meta)
+    if copy is not None:
+        parsed = parse_in_process(copy, record.meta.sha256, _overrides_from(record.meta))
+        return replace(parsed, meta=record.meta)
+    return document_from_chunks(record.meta, runtime.index.chunks(doc_id))
+
+
+def parse_file(path: Path) -> LegalDocument:
+    """A file that is not in the index, parsed on the fly and not stored (compare, coverage)."""
+    from ingest.worker import parse_in_process
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return parse_in_process(path, file_sha256(path), MetadataOverrides())
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc}") from None

@@ -159,4 +159,5 @@ def model(args: argparse.Namespace) -> Outcome:
 
 # --- search, compare and the app live in ui/cli_search.py to keep modules small -----------------
 from ui.cli_app import ui  # noqa: E402,F401
-from ui.cli_search import compare, coverage, evaluate, search, similar  # noqa: E402,F401
+from ui.cli_compare import compare, coverage  # noqa: E402,F401
+from ui.cli_search import evaluate, search, similar  # noqa: E402,F401

@@ -108,11 +108,3 @@ def evaluate(args: argparse.Namespace) -> Outcome:
     finally:
         runtime.close()
     return Outcome(report.table(verbose=args.verbose), report.as_json(verbose=args.verbose))
-
-
-def compare(args: argparse.Namespace) -> Outcome:
-    raise CtkbError("compare is not wired yet")
-
-
-def coverage(args: argparse.Namespace) -> Outcome:
-    raise CtkbError("coverage is not wired yet")

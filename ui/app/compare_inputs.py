@@ -68,7 +68,7 @@ def load_side(ctx: Any, side: tuple[str, Any]) -> LegalDocument:
     """``("doc", doc_id)`` from the app's index or ``("file", (name, bytes))`` from an upload."""
     kind, value = side
     if kind == "doc":
-        return document_from_index(ctx.runtime.index, value)
+        return document_from_index(ctx.index, value)
     return document_from_upload(*value)
 
 

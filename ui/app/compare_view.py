@@ -19,7 +19,7 @@ REPORT_FORMATS = (
 
 
 def _title(meta: Any) -> str:
-    version = f" ({meta.version})" if meta.version else ""
+    version = f" ({meta.version})" if meta.version and meta.version not in meta.title else ""
     return f"{meta.title}{version}"
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+# A line break inside a paragraph (PDF line wrap), unless the next line opens a numbered item.
+_SOFT_BREAK = re.compile(r"(?<!\n)\n(?![ \t]*(?:\n|\(?[0-9a-zA-Z]{1,3}[.)][ \t]|[-•–][ \t]))")
 
 CSS = (
     "<style>"
@@ -28,6 +30,7 @@ CSS = (
     ".ctkb-red ins{background:#bbf7d0;color:#14532d;text-decoration:none}"
     ".ctkb-badge{display:inline-block;border-radius:.3rem;padding:0 .35rem;font-size:.8rem;margin-right:.3rem;"
     "background:rgba(128,128,128,.18)}"
+    '[data-testid="stAppDeployButton"]{display:none}'
     "</style>"
 )
 
@@ -35,6 +38,14 @@ CSS = (
 def esc(text: object) -> str:
     """Escape text for HTML (quotes too); newlines become ``<br>`` so the output stays one line."""
     return html.escape("" if text is None else str(text), quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+def reflow(text: str) -> str:
+    """Join lines wrapped by the PDF layout; keep breaks before numbered items and between paragraphs.
+
+    Length-preserving (one newline becomes one space), so mark spans into ``text`` stay valid.
+    """
+    return _SOFT_BREAK.sub(" ", text)
 
 
 def md_escape(text: object) -> str:
@@ -84,8 +95,8 @@ def card_html(hit: Any) -> str:
 
 
 def text_html(text: str, marks: Sequence[tuple[int, int]] = ()) -> str:
-    """A whole provision's text, escaped, line breaks kept."""
-    return f'<div class="ctkb-prov">{highlight_html(text, marks)}</div>'
+    """A whole provision's text, escaped; paragraph and item breaks kept, PDF line wraps joined."""
+    return f'<div class="ctkb-prov">{highlight_html(reflow(text), marks)}</div>'
 
 
 def redline_sides(ops: Sequence[Any]) -> tuple[str, str]:
@@ -94,13 +105,13 @@ def redline_sides(ops: Sequence[Any]) -> tuple[str, str]:
     right: list[str] = []
     for op in ops:
         if op.op == "equal":
-            left.append(esc(op.left))
-            right.append(esc(op.right))
+            left.append(esc(reflow(op.left)))
+            right.append(esc(reflow(op.right)))
             continue
         if op.left:
-            left.append(f"<del>{esc(op.left)}</del>")
+            left.append(f"<del>{esc(reflow(op.left))}</del>")
         if op.right:
-            right.append(f"<ins>{esc(op.right)}</ins>")
+            right.append(f"<ins>{esc(reflow(op.right))}</ins>")
     return " ".join(left), " ".join(right)
 
 
@@ -124,11 +135,11 @@ def redline_rows(pairs: Sequence[Any]) -> list[tuple[str, str, str]]:
         if lp is not None and rp is not None and pair.diff:
             lh, rh = redline_sides(pair.diff)
         elif lp is not None and rp is not None:
-            lh, rh = esc(lp.text), esc(rp.text)
+            lh, rh = esc(reflow(lp.text)), esc(reflow(rp.text))
         elif rp is not None:
-            lh, rh = "", f"<ins>{esc(rp.text)}</ins>"
+            lh, rh = "", f"<ins>{esc(reflow(rp.text))}</ins>"
         else:
-            lh, rh = f"<del>{esc(lp.text)}</del>", ""
+            lh, rh = f"<del>{esc(reflow(lp.text))}</del>", ""
         heads = [x.heading for x in (lp, rp) if x is not None and x.heading]
         title = f"{label} · {heads[-1]}" if heads else label
         rows.append((title, lh, rh))

@@ -24,6 +24,7 @@ from ingest.runtime import Runtime
 class AppContext:
     settings: Settings
     runtime: Runtime
+    index: Any  # opened before the model loads; Runtime's properties share one lock with the model load
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     generation: int = 0
     warm_error: str = ""
@@ -60,17 +61,20 @@ def _release(ctx: AppContext) -> None:
 
 
 def _warm(ctx: AppContext) -> None:
-    """Open the index and load the query model in the background so the first search is quick."""
+    """Load the query model in the background so pages render at once and the first search is quick."""
     try:
-        ctx.runtime.index  # noqa: B018 - opening is the point
-        ctx.runtime.embedder  # noqa: B018
+        ctx.runtime.embedder.embed_query("warm up")  # the first inference is slow too
+        ctx.runtime.bm25  # noqa: B018 - loading is the point
     except Exception as exc:  # noqa: BLE001 - shown on the page, not raised in a thread
         ctx.warm_error = str(exc) or type(exc).__name__
 
 
 @st.cache_resource(show_spinner=False, on_release=_release)
 def _open(key: str, _settings: Settings) -> AppContext:
-    ctx = AppContext(settings=_settings, runtime=Runtime(_settings))
+    """Open the index now (fast; errors such as a locked index surface on the page and are retried
+    on the next run, since a failed call is not cached), then load the model in the background."""
+    runtime = Runtime(_settings)
+    ctx = AppContext(settings=_settings, runtime=runtime, index=runtime.index)
     threading.Thread(target=_warm, args=(ctx,), name="ctkb-warm-up", daemon=True).start()
     return ctx
 
@@ -86,14 +90,14 @@ def app_context() -> AppContext:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def documents(key: str, generation: int, _ctx: AppContext) -> list[Any]:
-    return list(_ctx.runtime.index.documents())
+    return list(_ctx.index.documents())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def outline(key: str, generation: int, doc_id: str, _ctx: AppContext) -> list[dict[str, Any]]:
     from ui.render import outline_json
 
-    return outline_json(_ctx.runtime.index.chunks(doc_id))
+    return outline_json(_ctx.index.chunks(doc_id))
 
 
 def document_list(ctx: AppContext) -> list[Any]:
@@ -117,13 +121,13 @@ def search_engine(ctx: AppContext) -> Any:
         cached = ctx.engine_cache
         if cached is None or cached[0] != ctx.generation:
             rt = ctx.runtime
-            cached = ctx.engine_cache = (ctx.generation, SearchEngine(rt.index, rt.embedder, rt.bm25))
+            cached = ctx.engine_cache = (ctx.generation, SearchEngine(ctx.index, rt.embedder, rt.bm25))
         return cached[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _facets(key: str, generation: int, payload_key: str, filters: Any, _ctx: AppContext) -> dict[str, int]:
-    return dict(_ctx.runtime.index.facets(payload_key, filters.to_filter(), documents=True))
+    return dict(_ctx.index.facets(payload_key, filters.to_filter(), documents=True))
 
 
 def facet_counts(ctx: AppContext, payload_key: str, filters: Any) -> dict[str, int]:

@@ -5,6 +5,8 @@ Query and filters live in the URL (``st.query_params``), so a result list can be
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from ingest.errors import CtkbError
@@ -111,15 +113,17 @@ if not state.query:
     )
     st.stop()
 
+started = time.perf_counter()
 try:
     with st.spinner("Searching…"):
         timed = res.run_search(ctx, state)
 except CtkbError as exc:
     st.error(md_escape(exc))
     st.stop()
+waited = time.perf_counter() - started  # what this run waited (a repeated search comes from the cache)
 
 hits = timed.result.hits
-st.caption(f"{len(hits)} provisions · {state.mode} · {timed.seconds * 1000:.0f} ms")
+st.caption(md_escape(f"{len(hits)} provisions for “{state.query}” · {state.mode} · {waited * 1000:.0f} ms"))
 if not hits:
     st.info("No provision matches. Try other words, another mode, or fewer filters.")
 for i, hit in enumerate(hits):

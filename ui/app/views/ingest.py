@@ -94,4 +94,4 @@ if submitted:
             for warning in report.warnings:
                 st.warning(md_escape(f"{report.file}: {warning}"))
     if any(r.status != "failed" for r in reports):
-        st.page_link("pages/library.py", label="Open the library", icon="📚")
+        st.page_link("views/library.py", label="Open the library", icon=":material/library_books:")

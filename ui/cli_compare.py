@@ -1,0 +1,104 @@
+"""``ctkb compare`` and ``ctkb coverage``: documents from the index or from files, reports to files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import CtkbError
+from ui.cli_commands import Outcome, runtime_from
+
+# Friendly names for the shipped reference checklists.
+CHECKLIST_ALIASES = {
+    "un-protocol": "un_trafficking_protocol",
+    "palermo": "un_trafficking_protocol",
+    "un_trafficking_protocol": "un_trafficking_protocol",
+    "coe-convention": "coe_convention",
+    "coe": "coe_convention",
+    "coe_convention": "coe_convention",
+}
+
+
+def _load(runtime: Any, ref: str) -> Any:
+    """A document id in the index, else a file parsed on the fly (not stored)."""
+    from ingest.service import load_document, parse_file
+
+    path = Path(ref)
+    if path.is_file():
+        return parse_file(path)
+    if runtime.index.info() is not None and runtime.index.get_document(ref) is not None:
+        return load_document(runtime, ref)
+    raise CtkbError(f"'{ref}' is neither a file nor a document id in the index (see `ctkb docs`)")
+
+
+def _write_reports(report: Any, args: argparse.Namespace) -> list[str]:
+    from search.report import to_csv, to_html, to_markdown
+
+    written = []
+    for target, render in (
+        (getattr(args, "html", None), to_html),
+        (getattr(args, "md", None), to_markdown),
+        (getattr(args, "csv", None), to_csv),
+    ):
+        if target is not None:
+            try:
+                Path(target).write_text(render(report), encoding="utf-8")
+            except OSError as exc:
+                raise CtkbError(f"{target}: cannot write report ({exc.strerror})") from None
+            written.append(str(target))
+    return written
+
+
+def _pair_line(pair: Any) -> str:
+    left = pair.left.label if pair.left is not None else "—"
+    right = pair.right.label if pair.right is not None else "—"
+    flags = [f for f in ("renumbered", "moved", "split", "merged") if getattr(pair, f)]
+    heading = (pair.right or pair.left).heading
+    extra = f" [{', '.join(flags)}]" if flags else ""
+    return f"  {left:<16} → {right:<16} {pair.status:<10} {pair.similarity:5.2f}{extra}  {heading}"
+
+
+def compare(args: argparse.Namespace) -> Outcome:
+    from search.compare import compare_documents
+    from search.report import to_json
+
+    runtime = runtime_from(args, read_only=True)
+    try:
+        left, right = _load(runtime, args.left), _load(runtime, args.right)
+        comparison = compare_documents(left, right, runtime.embedder)
+    finally:
+        runtime.close()
+    written = _write_reports(comparison, args)
+    summary = ", ".join(f"{n} {k}" for k, n in comparison.summary.items() if n)
+    lines = [f"{left.meta.title or left.meta.doc_id}  →  {right.meta.title or right.meta.doc_id}", summary]
+    if comparison.cross_language:
+        lines.append("(different languages: pairs found by meaning; no word-level redline)")
+    lines += [_pair_line(p) for p in comparison.pairs]
+    lines += [f"wrote {w}" for w in written]
+    return Outcome("\n".join(lines), to_json(comparison))
+
+
+def coverage(args: argparse.Namespace) -> Outcome:
+    from search.coverage import coverage as run_coverage
+    from search.coverage import load_checklist
+    from search.report import to_json
+
+    runtime = runtime_from(args, read_only=True)
+    try:
+        draft = _load(runtime, args.draft)
+        name = CHECKLIST_ALIASES.get(args.against.lower())
+        reference = load_checklist(name) if name else _load(runtime, args.against)
+        report = run_coverage(draft, reference, runtime.embedder)
+    finally:
+        runtime.close()
+    written = _write_reports(report, args)
+    lines = [
+        f"{draft.meta.title or draft.meta.doc_id} against {report.checklist_title}",
+        ", ".join(f"{n} {k}" for k, n in report.summary.items()),
+    ]
+    for item in report.items:
+        best = item.matches[0].provision.label if item.matches else "—"
+        lines.append(f"  {item.status:<8} {item.item.title} ({item.item.article})  ← {best}")
+    lines += [f"wrote {w}" for w in written]
+    return Outcome("\n".join(lines), to_json(report))

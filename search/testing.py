@@ -176,7 +176,16 @@ def build_index(
 
     settings = Settings.from_env(data_dir=data_dir, cache_dir=cache_dir, model=model, qdrant_path=qdrant_path)
     runtime = Runtime(settings)
-    sources = [SourceFile(Path(f), meta_for(Path(f).stem)) for f in files]
+    from ingest.metadata import load_manifest
+
+    manifests: dict[Path, dict[str, MetadataOverrides]] = {}
+    sources = []
+    for f in map(Path, files):
+        folder = f.parent.resolve()
+        if folder not in manifests:
+            manifests[folder] = load_manifest(folder)
+        entry = manifests[folder].get(f.name, MetadataOverrides())
+        sources.append(SourceFile(f, meta_for(f.stem).merged_over(entry)))
     reports = Ingestor(runtime).ingest(sources)
     failed = [r for r in reports if r.status == "failed"]
     if failed:
@@ -187,3 +196,8 @@ def build_index(
 
 def corpus_files(corpus: Path, stems: Sequence[str]) -> list[Path]:
     return [corpus / f"{stem}.txt" for stem in stems]
+
+
+def sample_files(repo: Path) -> list[Path]:
+    """The fictional Veloria sample corpus (PDFs with a manifest) shipped in ``corpus/``."""
+    return sorted((repo / "corpus").glob("veloria_*.pdf"))

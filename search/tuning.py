@@ -17,7 +17,15 @@ from pathlib import Path
 
 from search.engine import SearchEngine
 from search.evaluation import GOLD_DIR, EvalReport, Qrel, evaluate, load_qrels
-from search.testing import CORPUS_META, EN_TREATIES, EVAL_CACHE, NL_TREATIES, build_index, corpus_files
+from search.testing import (
+    CORPUS_META,
+    EN_TREATIES,
+    EVAL_CACHE,
+    NL_TREATIES,
+    build_index,
+    corpus_files,
+    sample_files,
+)
 
 DEFAULT_CORPUS = Path(
     os.environ.get("CTKB_CORPUS_REAL", Path(__file__).resolve().parents[2] / "shared" / "corpus-real")
@@ -73,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     en = build_index(
-        corpus_files(args.corpus, list(CORPUS_META)),
+        corpus_files(args.corpus, list(CORPUS_META)) + sample_files(Path(__file__).resolve().parents[1]),
         args.cache / f"en-{tag}",
         model=args.model,
         cache_dir=args.cache / "cache",

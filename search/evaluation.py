@@ -105,10 +105,10 @@ class EvalReport:
                 )
         if verbose:
             lines.append("")
-            for s in self.scores:
+            for q in self.scores:
                 lines.append(
-                    f"{s.id:<8} {s.mode:<9} nDCG={s.ndcg10:.3f} R@5={s.recall5:.2f} MRR={s.mrr10:.2f}  "
-                    f"top: {', '.join(s.ranked[:3])}"
+                    f"{q.id:<8} {q.mode:<9} nDCG={q.ndcg10:.3f} R@5={q.recall5:.2f} MRR={q.mrr10:.2f}  "
+                    f"top: {', '.join(q.ranked[:3])}"
                 )
         return "\n".join(lines)
 

@@ -63,6 +63,21 @@ def test_redline_sides_colour_insertions_and_deletions() -> None:
     assert right == "The victim <ins>shall</ins> <ins>&lt;b&gt;promptly&lt;/b&gt;</ins>"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("held\nliable", "held liable"),  # a PDF line wrap inside a sentence
+        ("order:\n(a) exclusion", "order:\n(a) exclusion"),  # a lettered item starts a line
+        ("fine.\n2. The court", "fine.\n2. The court"),  # a numbered paragraph too
+        ("end.\n\nNext", "end.\n\nNext"),  # paragraph breaks stay
+        ("list\n- item", "list\n- item"),  # and bullets
+    ],
+)
+def test_reflow_joins_wrapped_lines_only(text: str, expected: str) -> None:
+    assert markup.reflow(text) == expected
+    assert len(markup.reflow(text)) == len(text)  # highlight spans stay valid
+
+
 def test_md_escape_neutralises_markdown() -> None:
     out = markup.md_escape("[click](javascript:alert(1)) **bold** :red[x] $x$")
     assert "[" not in out.replace("\\[", "")
@@ -241,3 +256,47 @@ def test_outline_rows_show_containers_once() -> None:
         "Article 3",
     ]
     assert rows[2]["pages"] == "pp. 1–2" and rows[1]["pages"] == "p. 1"
+
+
+# --- ctkb ui ------------------------------------------------------------------------------------
+
+
+def test_ctkb_ui_passes_settings_through_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from ui.cli import main
+
+    seen: dict[str, object] = {}
+
+    def fake_call(cmd: list[str], env: dict[str, str]) -> int:  # stands in for the blocking server
+        seen.update(cmd=cmd, env=env)
+        return 0
+
+    monkeypatch.setattr(subprocess, "call", fake_call)
+    monkeypatch.delenv("CTKB_QDRANT_URL", raising=False)
+    code = main(
+        [
+            "ui",
+            "--no-browser",
+            "--port",
+            "8765",
+            "--read-only",
+            "--data-dir",
+            str(tmp_path),
+            "--model",
+            "minilm",
+        ]
+    )
+    assert code == 0
+    cmd, env = seen["cmd"], seen["env"]
+    assert isinstance(cmd, list) and isinstance(env, dict)
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("ui/app/main.py")
+    flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
+    assert flags["--server.port"] == "8765" and flags["--server.headless"] == "true"
+    assert flags["--browser.gatherUsageStats"] == "false"
+    assert env["CTKB_DATA_DIR"] == str(tmp_path) and env["CTKB_MODEL"] == "minilm"
+    assert env["CTKB_READ_ONLY"] == "1" and "CTKB_QDRANT_URL" not in env
+    assert (
+        env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
+        and env["HAYSTACK_TELEMETRY_ENABLED"] == "False"
+    )

@@ -264,7 +264,7 @@ def test_empty_query_shows_the_index_size(app_env: Path) -> None:
 
 def test_compare_two_drafts(app_env: Path) -> None:
     at = new_app().run()
-    at.switch_page(str(MAIN.parent / "pages" / "compare.py")).run()
+    at.switch_page(str(MAIN.parent / "views" / "compare.py")).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="left_doc").value == "veloria_v1"  # two versions of one work preselected
     assert at.selectbox(key="right_doc").value == "veloria_v2"
@@ -288,7 +288,7 @@ def test_compare_two_drafts(app_env: Path) -> None:
 
 def test_library_lists_documents_and_structure(app_env: Path) -> None:
     at = new_app(doc="betaland_policy").run()
-    at.switch_page(str(MAIN.parent / "pages" / "library.py")).run()
+    at.switch_page(str(MAIN.parent / "views" / "library.py")).run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert set(table["id"]) == {"veloria_v1", "veloria_v2", "betaland_policy"}
@@ -305,7 +305,7 @@ def test_coverage_against_the_protocol_checklist(app_env: Path) -> None:
 
     items = len(load_checklist("un_trafficking_protocol").items)
     at = new_app().run()
-    at.switch_page(str(MAIN.parent / "pages" / "compare.py")).run()
+    at.switch_page(str(MAIN.parent / "views" / "compare.py")).run()
     at.selectbox(key="draft_doc").set_value("veloria_v2")
     at.selectbox(key="cov_ref").set_value("un_trafficking_protocol")
     at.button(key="run_coverage").click().run()

@@ -12,7 +12,7 @@ from tests.test_app_pages import EVIL, MAIN, build_index, new_app, release_app, 
 
 pytestmark = pytest.mark.slow
 
-PAGES = MAIN.parent / "pages"
+PAGES = MAIN.parent / "views"
 NEW_LAW = f"""ORDINANCE OF GAMMALAND ON LABOUR INSPECTION
 
 Article 1

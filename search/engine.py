@@ -97,6 +97,7 @@ class SearchEngine:
         self.glossary = glossary if glossary is not None else default_glossary()
         self.resolver = DocumentResolver(index, self.glossary)
         self._dense_cache: dict[str, tuple[float, ...]] = {}  # query text -> vector (app reruns, eval)
+        self._dense_probe: tuple[float, ...] | None = None  # any vector: fetching parts by filter
 
     def with_options(self, **changes: Any) -> SearchEngine:
         """The same engine with other options (shares the index, model and resolver cache)."""
@@ -133,6 +134,7 @@ class SearchEngine:
             if len(self._dense_cache) >= 512:
                 self._dense_cache.pop(next(iter(self._dense_cache)))
             self._dense_cache[text] = vec
+        self._dense_probe = vec
         return vec
 
     def _query(self, dense: Any, sparse: Any, mode: str, flt: Any, limit: int) -> list[Any]:
@@ -149,8 +151,23 @@ class SearchEngine:
             )
         )
 
-    def _all_parts(self, doc_id: str, provision_id: str) -> list[Any]:
-        return [s for s in self.index.chunks(doc_id) if s.chunk.provision_id == provision_id]
+    def _all_parts(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Any]]:
+        """Every chunk of the given (doc_id, provision_id) pairs, in one filtered query."""
+        from ingest.store.filters import Filter, Match
+        from search.filters import _key
+
+        flt = Filter(
+            should=[Filter(must=[Match(_key("doc_id"), d), Match(_key("provision_id"), p)]) for d, p in keys]
+        )
+        probe = self._dense_probe
+        if probe is None:
+            probe = self._embed(" ")
+        scored = self.index.query(probe, None, mode="semantic", flt=flt, limit=64 * len(keys))
+        out: dict[tuple[str, str], list[Any]] = {}
+        for sc in scored:
+            st = sc.stored
+            out.setdefault((st.meta.doc_id, st.chunk.provision_id), []).append(st.chunk)
+        return out
 
     # --- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:

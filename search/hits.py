@@ -84,12 +84,13 @@ def group_chunks(
     query: str,
     *,
     limit: int,
-    all_parts: Callable[[str, str], Sequence[Any]] | None = None,
+    all_parts: Callable[[list[tuple[str, str]]], dict[tuple[str, str], list[Any]]] | None = None,
 ) -> list[Hit]:
     """Collapse ``ScoredChunk``s (best first) into provision hits, keeping each provision's best score.
 
-    ``all_parts(doc_id, provision_id)`` returns every stored chunk of a provision split in several
-    parts, so a hit carries the whole provision text and its full page span, not just the part found.
+    ``all_parts([(doc_id, provision_id), …])`` returns every stored chunk of provisions split in
+    several parts (one call per search), so a hit carries the whole provision text and its full page
+    span, not just the part found.
     """
     order: list[tuple[str, str]] = []
     best: dict[tuple[str, str], Any] = {}
@@ -104,12 +105,12 @@ def group_chunks(
             best[key] = sc
             found[key] = []
         found[key].append(stored.chunk)
+    missing = [k for k in order if found[k][0].parts > 1 and len(found[k]) < found[k][0].parts]
+    fetched = all_parts(missing) if missing and all_parts is not None else {}
     hits: list[Hit] = []
     for key in order:
         sc = best[key]
-        chunks = found[key]
-        if chunks[0].parts > 1 and len(chunks) < chunks[0].parts and all_parts is not None:
-            chunks = [s.chunk if hasattr(s, "chunk") else s for s in all_parts(*key)] or chunks
+        chunks = fetched.get(key) or found[key]
         hits.append(make_hit(sc.stored.meta, sorted(chunks, key=lambda c: c.part), sc.score, query))
     return hits
 

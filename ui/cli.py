@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,10 +152,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ctkb: error: {exc}", file=sys.stderr)
         return 1
     if isinstance(result, cmd.Outcome):
-        if args.json and result.data is not None:
-            print(json.dumps(result.data, ensure_ascii=False, indent=2))
-        elif result.text:
-            print(result.text)
+        try:
+            if args.json and result.data is not None:
+                print(json.dumps(result.data, ensure_ascii=False, indent=2))
+            elif result.text:
+                print(result.text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `ctkb show X | head`: the reader left; not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return result.exit_code
     return 0
 

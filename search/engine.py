@@ -7,6 +7,7 @@ vectors and the filter, pins provisions named in the query, and groups chunks in
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -178,7 +179,9 @@ class SearchEngine:
         limit = request.top_k * self.options.chunk_factor * (2 if self.options.reranker is not None else 1)
         scored = self._query(dense, sparse, request.mode, flt, limit)
         wanted = request.top_k * (2 if self.options.reranker is not None else 1)
-        hits = group_chunks(scored, request.query, limit=wanted, all_parts=self._all_parts)
+        hits = _break_ties(
+            group_chunks(scored, request.query, limit=wanted, all_parts=self._all_parts), request.query
+        )
         if self.options.reranker is not None and hits:
             hits = self.options.reranker(request.query, hits)
         if self.options.reference_lookup and parsed.refs:
@@ -240,6 +243,19 @@ class SimilarGroup:
             "score": round(self.score, 6),
             "hits": [h.as_json() for h in self.hits],
         }
+
+
+def _break_ties(hits: list[Hit], query: str) -> list[Hit]:
+    """Equal fused scores are common with RRF (rank 1 + rank 2 on one side, 2 + 1 on the other):
+    among equals, the provision containing more of the query's words comes first."""
+    from search.snippet import query_terms, stem
+
+    terms = query_terms(query)
+
+    def coverage(h: Hit) -> int:
+        return len(terms & {stem(w) for w in re.findall(r"\w+", h.text)})
+
+    return sorted(hits, key=lambda h: (-round(h.score, 6), -coverage(h)))
 
 
 def _union(base: Any, others: Sequence[Any]) -> Any:

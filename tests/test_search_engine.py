@@ -168,3 +168,22 @@ def test_evaluate_scores_the_subset(engine: SearchEngine) -> None:
     assert hybrid.n == 3 and hybrid.mrr10 >= 2 / 3
     assert report.summary("keyword", "keyword").n == 2
     assert "hybrid" in report.table() and set(report.as_json()["modes"]) == {"hybrid", "keyword"}
+
+
+def test_default_model_ilo_article_4_first(corpus_real: Path, tmp_path: Path) -> None:
+    """The acceptance case with the default multilingual model (RRF ties Art. 4 and Art. 5 here:
+    the tie goes to the provision that contains more of the query's words)."""
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    built = build_index(
+        corpus_files(corpus_real, ["ilo_c029_forced_labour_convention_1930"]),
+        tmp_path,
+        cache_dir=EVAL_CACHE / "cache",
+    )
+    try:
+        result = built.engine().search(SearchRequest("forced labour for the benefit of private companies"))
+        top = result.as_json()["hits"][0]
+        assert (top["number"], top["label"], top["page_start"]) == ("4", "Article 4", 1)
+        assert top["citation"] == "Forced Labour Convention, 1930 (No. 29), Art. 4, p. 1"
+    finally:
+        built.close()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ui.app import markup, uploads, view_models
+from ui.app import compare_rows, markup, uploads, view_models
 from ui.app.view_models import SearchState
 
 EVIL = "<script>alert(1)</script> & <img src=x onerror=alert(1)>"
@@ -202,7 +202,7 @@ def test_crosswalk_rows_and_status_filter() -> None:
         SimpleNamespace(left=None, right=_prov("Article 2", "New"), status="added", similarity=0.0),
         SimpleNamespace(left=_prov("Article 5", "Gone"), right=None, status="removed", similarity=0.0),
     ]
-    rows = view_models.crosswalk_rows(pairs)
+    rows = compare_rows.crosswalk_rows(pairs)
     assert [r["status"] for r in rows] == ["unchanged", "modified", "added", "removed"]
     assert rows[1] | {} == {
         "#": 2,
@@ -215,9 +215,9 @@ def test_crosswalk_rows_and_status_filter() -> None:
     }
     assert rows[2]["left"] == "—" and rows[2]["similarity"] is None
     assert rows[3]["heading"] == "Gone"
-    only = view_models.crosswalk_rows(pairs, ["added", "removed"])
+    only = compare_rows.crosswalk_rows(pairs, ["added", "removed"])
     assert [r["#"] for r in only] == [3, 4]
-    assert view_models.pair_title(pairs[1]) == "Article 2 → Article 3 (modified; renumbered)"
+    assert compare_rows.pair_title(pairs[1]) == "Article 2 → Article 3 (modified; renumbered)"
 
 
 def test_outline_rows_show_containers_once() -> None:
@@ -300,3 +300,41 @@ def test_ctkb_ui_passes_settings_through_the_environment(monkeypatch: pytest.Mon
         env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
         and env["HAYSTACK_TELEMETRY_ENABLED"] == "False"
     )
+
+
+def _rec(doc_id: str, work: str = "", version: str = "", year: int | None = None) -> SimpleNamespace:
+    return SimpleNamespace(meta=SimpleNamespace(doc_id=doc_id, work=work, version=version, year=year))
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        (
+            [_rec("sop"), _rec("v2", "law", "v2"), _rec("v1", "law", "v1")],
+            ("v1", "v2"),
+        ),  # one work, in version order
+        ([_rec("a"), _rec("b"), _rec("c")], ("a", "b")),  # no shared work: the first two
+        ([_rec("a")], None),  # nothing to compare
+    ],
+)
+def test_default_pair(records: list[SimpleNamespace], expected: tuple[str, str] | None) -> None:
+    assert compare_rows.default_pair(records) == expected
+
+
+def test_summary_items_and_coverage_rows() -> None:
+    summary = {"unchanged": 3, "modified": 2, "added": 1, "removed": 0, "renumbered": 4, "moved": 0}
+    assert compare_rows.summary_items(summary) == [
+        ("unchanged", 3), ("modified", 2), ("added", 1), ("removed", 0), ("renumbered", 4)
+    ]  # fmt: skip
+    item = SimpleNamespace(title="Non-punishment", article="Art. 26")
+    match = SimpleNamespace(provision=_prov("Article 9"))
+    report = SimpleNamespace(
+        items=[
+            SimpleNamespace(item=item, status="covered", score=4.2, matches=(match,)),
+            SimpleNamespace(item=item, status="missing", score=0.3, matches=(match,)),
+        ]
+    )
+    rows = compare_rows.coverage_rows(report)
+    assert rows[0]["draft provisions"] == "Article 9"
+    assert rows[1]["draft provisions"] == "—"  # a missing obligation names no provision
+    assert [r["status"] for r in compare_rows.coverage_rows(report, ["missing"])] == ["missing"]

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ingest.errors import CtkbError
-from ui.app import view_models as vm
+from ui.app import compare_rows as vm
 from ui.app.compare_inputs import load_side, side_key
 from ui.app.markup import md_escape, redline_rows, redline_table
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from ingest.errors import CtkbError
 from ui.app import compare_inputs as inputs
+from ui.app import compare_rows
 from ui.app import resources as res
-from ui.app import view_models as vm
 from ui.app.compare_view import render_comparison, render_coverage
 from ui.app.markup import md_escape
 from ui.app.uploads import ALLOWED_SUFFIXES
@@ -22,7 +22,7 @@ except CtkbError as exc:
     st.stop()
 by_id = {r.meta.doc_id: r for r in records}
 ids = list(by_id)
-preset = vm.default_pair(records)
+preset = compare_rows.default_pair(records)
 
 
 def pick(

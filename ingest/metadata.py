@@ -107,25 +107,49 @@ _SCRIPT_LANG = (
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _TITLE_SKIP = re.compile(r"^(page\s+\d+|\d+|[-–—\s\d]+|draft\b.*|archived content.*)$", re.IGNORECASE)
+# Publisher boilerplate around a title: never part of it.
+_BOILERPLATE = re.compile(
+    r"^(parliament of|socialist republic|sri lanka$|printed\b|to be purchased|price\s*:|published as|"
+    r"\[?certified|this is archived content|outdated and links|this factsheet|contents$|table of contents|"
+    r"final unedited|[a-z]+ \d{4}$|\d{1,2} \w+ \d{4}$|g r e t a$)",
+    re.IGNORECASE,
+)
+# Words that name a kind of instrument: the block holding one is the title.
+_INSTRUMENT = re.compile(
+    r"\b(act|law|code|convention|protocol|regulation|decree|policy|strategy|plan|guidelines?|guide|"
+    r"procedures?|report|review|comment|note|factsheet|paper|model law|закон|кодекс|положение|"
+    r"постановление|კანონი|დებულება|კოდექსი|օրենք|qanun|məcəllə|wet|verdrag)\b",
+    re.IGNORECASE,
+)
 
 
-def infer_title(pages: Sequence[PageText], max_lines: int = 3) -> str:
-    """The first heading-like line(s) of the first page with text."""
+def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
+    """Runs of short heading-like lines, split at boilerplate and at sentences of running text."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        text = line.lstrip("#").strip()
+        prose = len(text) > 75 or (text.endswith(".") and not re.search(r"(\b(No|Art|Nr)|\b[A-Z])\.$", text))
+        body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text))  # "I. Introduction" starts the body
+        if _TITLE_SKIP.match(text) or _BOILERPLATE.match(text) or prose or body_heading or len(text) < 3:
+            if blocks[-1]:
+                blocks.append([])
+            if (prose or body_heading) and any(blocks):
+                break  # running text has started
+            continue
+        blocks[-1].append(text)
+    return [b for b in blocks if b]
+
+
+def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
+    """The title block of the first page with text: the block naming an instrument, else the first."""
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
-        picked: list[str] = []
-        for line in lines[:12]:
-            if _TITLE_SKIP.match(line) or len(line) < 4:
-                if picked:
-                    break
-                continue
-            picked.append(line.lstrip("#").strip())
-            joined = " ".join(picked)
-            if len(picked) >= max_lines or len(joined) > 90 or line.endswith((".", ":")):
-                break
-        if picked:
-            title = " ".join(picked)
-            return title[:200].rstrip(" ,;:")
+        blocks = _title_blocks(lines[:25])
+        if not blocks:
+            continue
+        named = [b for b in blocks if _INSTRUMENT.search(" ".join(b))]
+        block = (named or blocks)[0][:max_lines]
+        return " ".join(block)[:200].rstrip(" ,;:")
     return ""
 
 

@@ -26,7 +26,10 @@ from ingest.model import PageText
         ("lk_victims_witnesses_protection_act4_2015", "lk_victims_witnesses_protection_act4_2015"),  # kept
         ("Draft Law v2 (final)", "draft_law_v2_final"),  # spaces and brackets
         ("Müller–Gesetz", "muller_gesetz"),  # accents folded, dash replaced
-        ("კანონი", "doc_" + __import__("hashlib").sha1("კანონი".encode()).hexdigest()[:10]),  # no ASCII: hashed, never empty
+        (
+            "კანონი",
+            "doc_" + __import__("hashlib").sha1("კანონი".encode()).hexdigest()[:10],
+        ),  # no ASCII: hashed, never empty
     ],
 )
 def test_slugify(stem: str, expected: str) -> None:
@@ -47,7 +50,9 @@ def test_infer_year(title: str, expected: int | None) -> None:
 
 
 def test_infer_title_skips_page_numbers_and_stops_at_sentence() -> None:
-    pages = [PageText(1, "3\nLAW OF THE REPUBLIC OF VELORIA\nON COMBATING TRAFFICKING\n\nChapter I\nArticle 1.")]
+    pages = [
+        PageText(1, "3\nLAW OF THE REPUBLIC OF VELORIA\nON COMBATING TRAFFICKING\n\nChapter I\nArticle 1.")
+    ]
     title = infer_title(pages)
     assert title.startswith("LAW OF THE REPUBLIC OF VELORIA ON COMBATING TRAFFICKING")
     assert "3" not in title.split()[0]
@@ -76,12 +81,17 @@ def test_infer_language(text: str, expected: str, detector: LanguageDetector) ->
 
 def test_manifest_and_flag_precedence(tmp_path: Path) -> None:
     (tmp_path / "manifest.toml").write_text(
-        '[documents."law.txt"]\ntitle = "Manifest title"\njurisdiction = "Veloria"\nyear = 2025\n', encoding="utf-8"
+        '[documents."law.txt"]\ntitle = "Manifest title"\njurisdiction = "Veloria"\nyear = 2025\n',
+        encoding="utf-8",
     )
     manifest = load_manifest(tmp_path)
     flags = MetadataOverrides(jurisdiction="Georgia")
     given = flags.merged_over(manifest["law.txt"])
-    pages = [PageText(1, "Some Other Heading\n\nArticle 1\nText of the law in English, long enough to detect. " * 3)]
+    pages = [
+        PageText(
+            1, "Some Other Heading\n\nArticle 1\nText of the law in English, long enough to detect. " * 3
+        )
+    ]
     meta = build_meta(path=tmp_path / "law.txt", sha256="abc", pages=pages, given=given, detector=None)
     assert meta.title == "Manifest title"  # manifest beats inference
     assert meta.jurisdiction == "Georgia"  # flag beats manifest
@@ -95,3 +105,34 @@ def test_invalid_manifest_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "manifest.toml").write_text("[documents\n", encoding="utf-8")
     with pytest.raises(InputError, match="invalid manifest"):
         load_manifest(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("pdf", "expected"),
+    [
+        # gazette cover: the act's name, not "PARLIAMENT OF THE ..." or the printer's notice
+        (
+            "lk_victims_witnesses_protection_act4_2015.pdf",
+            "ASSISTANCE TO AND PROTECTION OF VICTIMS OF CRIME AND WITNESSES ACT, No. 4 OF 2015",
+        ),
+        ("lk_penal_code_amendment_act16_2006.pdf", "PENAL CODE (AMENDMENT) ACT, No. 16 OF 2006"),
+        # two-line title, stops before "I. Introduction"
+        (
+            "asean_plan_of_action_tip_2015.pdf",
+            "ASEAN Plan of Action Against Trafficking in Persons, Especially Women and Children",
+        ),
+        # "U.S." at a line end is an abbreviation, not the end of a sentence
+        (
+            "us_ag_annual_report_congress_tip_fy2015.pdf",
+            "Attorney General’s Annual Report to Congress and Assessment of U.S. Government Activities to Combat "
+            "Trafficking in Persons",
+        ),
+        ("unodc_model_law_tip_2009.pdf", "Model Law against Trafficking in Persons"),
+    ],
+)
+def test_title_of_real_pdfs(corpus_real: Path, pdf: str, expected: str) -> None:
+    from ingest.clean import clean_pages
+    from ingest.readers import read_pages
+
+    pages = clean_pages(read_pages(corpus_real / "pdf" / pdf))
+    assert infer_title(pages) == expected

@@ -44,6 +44,7 @@ class Settings:
             model=env.get("CTKB_MODEL") or None,
             qdrant_url=env.get("CTKB_QDRANT_URL") or None,
             qdrant_api_key=env.get("CTKB_QDRANT_API_KEY") or None,
+            qdrant_path=env.get("CTKB_QDRANT_PATH") or None,
             read_only=env.get("CTKB_READ_ONLY", "").lower() in {"1", "true", "yes"},
             parse_timeout_s=float(timeout) if timeout else 180.0,
         )

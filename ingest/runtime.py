@@ -15,7 +15,9 @@ from ingest.config import Settings
 class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._lock = threading.RLock()
+        # Two locks: opening the index must not wait for a model that is still loading.
+        self._index_lock = threading.RLock()
+        self._lock = threading.RLock()  # model, embedders, BM25, pipeline (may take the index lock inside)
         self._index: Any = None
         self._spec: Any = None
         self._embedder: Any = None
@@ -27,7 +29,7 @@ class Runtime:
     # --- index -----------------------------------------------------------------------------
     @property
     def index(self) -> Any:
-        with self._lock:
+        with self._index_lock:
             if self._index is None:
                 from ingest.store import open_index
 
@@ -121,7 +123,7 @@ class Runtime:
             return self._bm25
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._index_lock:
             if self._index is not None:
                 self._index.close()
                 self._index = None

@@ -30,6 +30,7 @@ def ui(args: argparse.Namespace) -> Outcome:
         ("CTKB_MODEL", settings.model),
         ("CTKB_QDRANT_URL", settings.qdrant_url),
         ("CTKB_QDRANT_API_KEY", settings.qdrant_api_key),
+        ("CTKB_QDRANT_PATH", settings.qdrant_path),
     ):
         if value:
             env[key] = value

@@ -74,7 +74,12 @@ def main() -> int:
 
     rows = [
         ("pypdf extract_text (baseline)", raw_pages, t_raw, 1.0),
-        ("ctkb parse-only (read+clean+structure)", pages_ok, t_parse, (pages_ok / t_parse) / (raw_pages / t_raw)),
+        (
+            "ctkb parse-only (read+clean+structure)",
+            pages_ok,
+            t_parse,
+            (pages_ok / t_parse) / (raw_pages / t_raw),
+        ),
     ]
 
     if not args.skip_e2e:
@@ -94,8 +99,14 @@ def main() -> int:
             points = runtime.index.count_points()
             runtime.close()
         e2e_pages = sum(r.pages for r in reports if r.status != "failed")
-        rows.append(("ctkb end-to-end (parse+embed+BM25+write)", e2e_pages, t_e2e,
-                     (e2e_pages / t_e2e) / (raw_pages / t_raw)))
+        rows.append(
+            (
+                "ctkb end-to-end (parse+embed+BM25+write)",
+                e2e_pages,
+                t_e2e,
+                (e2e_pages / t_e2e) / (raw_pages / t_raw),
+            )
+        )
         print(f"model {settings.model or 'default e5'}: load {t_load:.1f} s; {points} points written")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -105,7 +116,9 @@ def main() -> int:
     print(f"\n{'stage':<44} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'vs baseline':>11}")
     for name, n, secs, ratio in rows:
         print(f"{name:<44} {n:>6} {secs:>8.1f} {n / secs:>8.1f} {ratio:>10.3f}x")
-    print(f"\npeak RSS: parse-only {rss_parse:.0f} MB; whole run {_rss_mb():.0f} MB; parse worker {children:.0f} MB")
+    print(
+        f"\npeak RSS: parse-only {rss_parse:.0f} MB; whole run {_rss_mb():.0f} MB; parse worker {children:.0f} MB"
+    )
     return 0
 
 

@@ -9,7 +9,19 @@ import pytest
 
 from ui.cli import build_parser, main
 
-COMMANDS = ["ingest", "docs", "show", "remove", "search", "similar", "eval", "compare", "coverage", "ui", "model"]
+COMMANDS = [
+    "ingest",
+    "docs",
+    "show",
+    "remove",
+    "search",
+    "similar",
+    "eval",
+    "compare",
+    "coverage",
+    "ui",
+    "model",
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -163,7 +163,9 @@ def test_parse_time_limit(tmp_path: Path, corpus_real: Path) -> None:
     """A file that takes too long fails alone with the time-limit reason; the next file still goes in."""
     big = corpus_real / "pdf" / "us_ag_annual_report_congress_tip_fy2015.pdf"  # 266 pages
     good = write_laws(tmp_path / "src")["guide"]
-    runtime = Runtime(replace(_settings(tmp_path, "edge"), parse_timeout_s=3.0))  # the big PDF needs far longer; the small file far less
+    runtime = Runtime(
+        replace(_settings(tmp_path, "edge"), parse_timeout_s=3.0)
+    )  # the big PDF needs far longer; the small file far less
     try:
         reports = ingest_paths(runtime, [big, good])
     finally:
@@ -183,7 +185,9 @@ def test_folder_skips_its_readme(tmp_path: Path) -> None:
     names = [s.path.name for s in collect_sources([folder], MetadataOverrides())]
     assert names == ["testland_guide.txt", "testland_law.txt"]
     # named explicitly, it is ingested like any file
-    assert [s.path.name for s in collect_sources([folder / "README.md"], MetadataOverrides())] == ["README.md"]
+    assert [s.path.name for s in collect_sources([folder / "README.md"], MetadataOverrides())] == [
+        "README.md"
+    ]
 
 
 def test_owner_password_aes_pdf_is_read(tmp_path: Path, repo_root: Path) -> None:

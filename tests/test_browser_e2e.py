@@ -209,6 +209,13 @@ def test_search_open_compare_download(browser_page, app_url, tmp_path: Path) -> 
     info.value.save_as(report)
     html = report.read_text(encoding="utf-8")
     assert "<html" in html.lower() and "<script>alert" not in html
+    # The report is self-contained: it opens in the browser from disk and shows the crosswalk.
+    report_page = page.context.new_page()
+    report_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    report_page.goto(report.as_uri())
+    assert report_page.locator("table").count() >= 1
+    assert "Article" in report_page.locator("body").inner_text()
+    report_page.close()
 
     # Coverage of the later draft against the Protocol checklist.
     page.get_by_role("tab", name="Coverage").click()

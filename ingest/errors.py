@@ -30,3 +30,15 @@ class IndexLockedError(IndexError_):
 
 class ModelUnavailableError(CtkbError):
     """The embedding model cannot be found or built offline."""
+
+
+def unwrap_error(exc: BaseException) -> BaseException:
+    """Haystack wraps component errors: return ours from the chain, else the innermost cause."""
+    current: BaseException | None = exc
+    last = exc
+    while current is not None:
+        if isinstance(current, CtkbError):
+            return current
+        last = current
+        current = current.__cause__ or current.__context__
+    return last

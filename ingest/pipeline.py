@@ -57,6 +57,14 @@ def build_index_pipeline(
 
 
 def run_index_pipeline(pipe: Pipeline, document: LegalDocument) -> int:
-    result = pipe.run({"chunker": {"document": document}, "writer": {"document": document}})
+    from ingest.errors import CtkbError, unwrap_error
+
+    try:
+        result = pipe.run({"chunker": {"document": document}, "writer": {"document": document}})
+    except Exception as exc:  # Haystack wraps component errors; ours carry the user's message
+        inner = unwrap_error(exc)
+        if isinstance(inner, CtkbError):
+            raise inner from None
+        raise
     written: int = result["writer"]["written"]
     return written

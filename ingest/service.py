@@ -108,6 +108,7 @@ class Ingestor:
             doc_id = source.given.doc_id or slugify(path.stem)
             existing = self.runtime.index.get_document(doc_id)
             if existing and existing.meta.sha256 == sha and _same_meta(existing.meta, source.given):
+                self._keep_copy(path, sha)  # an earlier run may have been stopped before it kept one
                 return IngestReport(
                     file=str(path),
                     doc_id=doc_id,
@@ -118,8 +119,8 @@ class Ingestor:
             document = worker.parse(path, sha, source.given)
             if not document.units():
                 raise InputError("no text found to index")
+            self._keep_copy(path, sha)  # content-addressed: harmless if the index write then fails
             self.index_document(document)
-            self._keep_copy(path, sha)
             return IngestReport(
                 file=str(path),
                 doc_id=document.meta.doc_id,

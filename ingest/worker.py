@@ -19,7 +19,7 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
-from ingest.errors import CtkbError, InputError, ParseTimeout
+from ingest.errors import CtkbError, InputError, ParseTimeout, unwrap_error
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument
 
@@ -71,24 +71,12 @@ def _serve() -> None:
         try:
             _send(channel_out, ("ok", run_parse_pipeline(pipe, Path(path), sha256, given)))
         except Exception as exc:  # a parser bug must not stop the run; report it for this file
-            inner = _unwrap(exc)
+            inner = unwrap_error(exc)
             if isinstance(inner, CtkbError):
                 _send(channel_out, ("error", str(inner)))
             else:
                 detail = traceback.format_exception_only(type(inner), inner)[-1].strip()
                 _send(channel_out, ("error", f"internal error while parsing ({detail})"))
-
-
-def _unwrap(exc: BaseException) -> BaseException:
-    """Haystack wraps component errors: return ours from the chain, else the innermost cause."""
-    current: BaseException | None = exc
-    last = exc
-    while current is not None:
-        if isinstance(current, CtkbError):
-            return current
-        last = current
-        current = current.__cause__ or current.__context__
-    return last
 
 
 class ParseWorker:
@@ -176,7 +164,7 @@ def parse_in_process(path: Path, sha256: str, given: MetadataOverrides) -> Legal
     except CtkbError:
         raise
     except Exception as exc:
-        inner = _unwrap(exc)
+        inner = unwrap_error(exc)
         if isinstance(inner, CtkbError):
             raise inner from None
         raise

@@ -294,6 +294,8 @@ def test_ctkb_ui_passes_settings_through_the_environment(monkeypatch: pytest.Mon
     flags = dict(zip(cmd[5::2], cmd[6::2], strict=True))
     assert flags["--server.port"] == "8765" and flags["--server.headless"] == "true"
     assert flags["--browser.gatherUsageStats"] == "false"
+    # served on loopback by default, and no external-IP lookup (it needs a set browser address)
+    assert flags["--server.address"] == "localhost" and flags["--browser.serverAddress"] == "localhost"
     assert env["CTKB_DATA_DIR"] == str(tmp_path) and env["CTKB_MODEL"] == "minilm"
     assert env["CTKB_READ_ONLY"] == "1" and "CTKB_QDRANT_URL" not in env
     assert (

@@ -67,3 +67,60 @@ def test_ingest_offline_with_default_model(tmp_path: Path) -> None:
     assert {r["status"] for r in json.loads(done.stdout)} == {"added"}
     attempts = log.read_text() if log.exists() else ""
     assert attempts == "", f"something tried to reach the network:\n{attempts}"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_app_serves_without_reaching_out(tmp_path: Path) -> None:
+    """`ctkb ui` starts and answers on loopback; Streamlit asks no web service for anything
+    (usage statistics, external IP) and nothing else tries the network either."""
+    import time
+    import urllib.request
+
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
+    log = tmp_path / "net.log"
+    repo = Path(__file__).resolve().parent.parent
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HF_", "TRANSFORMERS_", "HAYSTACK_", "STREAMLIT_"))
+    }
+    env |= {
+        "PYTHONPATH": f"{guard}{os.pathsep}{repo}",
+        "CTKB_NET_LOG": str(log),
+        "CTKB_CACHE_DIR": str(tmp_path / "cache"),
+        "CTKB_DATA_DIR": str(tmp_path / "data"),
+    }
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "ui", "--no-browser", "--port", str(port), "--model", "minilm"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/", timeout=2) as response:
+                    body = response.read().decode("utf-8", "replace")
+            except OSError:
+                time.sleep(0.5)
+        assert "<html" in body.lower(), "the app did not answer on loopback"
+        time.sleep(3)  # let start-up work (URL banner, background threads) run
+    finally:
+        proc.terminate()
+        output = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
+    attempts = log.read_text() if log.exists() else ""
+    assert attempts == "", f"something tried to reach the network:\n{attempts}\n{output[-2000:]}"
+    assert "External URL" not in output

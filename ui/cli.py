@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ui", help="open the Streamlit app")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument(
+        "--host",
+        default="localhost",
+        help="address to serve on (default localhost: only this machine; 0.0.0.0 to share)",
+    )
     p.add_argument("--read-only", action="store_true", help="hide ingest/remove (shared deployments)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     _add_index_options(p)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import signal
 
 from ui.cli_commands import Outcome, settings_from
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def ui(args: argparse.Namespace) -> Outcome:
@@ -54,9 +59,16 @@ def ui(args: argparse.Namespace) -> Outcome:
         "none",
         "--global.developmentMode",
         "false",
+        "--server.address",
+        args.host,
+        # A manually set address also stops Streamlit from asking a web service for this machine's
+        # external IP when it prints its URLs (it does so in headless mode otherwise).
+        "--browser.serverAddress",
+        "localhost" if args.host in ("0.0.0.0", "::") else args.host,
     ]
     if not args.no_browser:
-        print(f"ctkb: opening http://localhost:{args.port}", file=sys.stderr)
+        print(f"ctkb: opening http://{args.host}:{args.port}", file=sys.stderr)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # subprocess.call then stops the server too
     try:
         code = subprocess.call(cmd, env=env)
     except KeyboardInterrupt:

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ui import cli_app, cli_compare, cli_search
 from ui import cli_commands as cmd
+from ui.cli_support import Outcome
 
 
 def _add_index_options(p: argparse.ArgumentParser) -> None:
@@ -87,21 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=("hybrid", "semantic", "keyword"), default="hybrid")
     _add_filter_options(p)
     _add_index_options(p)
-    p.set_defaults(func=cmd.search)
+    p.set_defaults(func=cli_search.search)
 
     p = sub.add_parser("similar", help="provisions of other documents closest to one provision")
     p.add_argument("doc")
     p.add_argument("provision", help="provision id or number (e.g. 'art_13' or '13')")
     p.add_argument("--top-k", type=int, default=10)
     _add_index_options(p)
-    p.set_defaults(func=cmd.similar)
+    p.set_defaults(func=cli_search.similar)
 
     p = sub.add_parser("eval", help="evaluate retrieval on a gold set (JSONL)")
     p.add_argument("qrels", type=Path, nargs="?", help="gold set (default: the one shipped with ctkb)")
     p.add_argument("--mode", action="append", choices=("hybrid", "semantic", "keyword"))
     p.add_argument("--verbose", action="store_true", help="per-query figures")
     _add_index_options(p)
-    p.set_defaults(func=cmd.evaluate)
+    p.set_defaults(func=cli_search.evaluate)
 
     p = sub.add_parser("compare", help="crosswalk and redline of two documents (ids or files)")
     p.add_argument("left")
@@ -110,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--md", type=Path, help="write a Markdown report")
     p.add_argument("--csv", type=Path, help="write the crosswalk as CSV")
     _add_index_options(p)
-    p.set_defaults(func=cmd.compare)
+    p.set_defaults(func=cli_compare.compare)
 
     p = sub.add_parser("coverage", help="which obligations of a reference a draft covers")
     p.add_argument("draft")
@@ -121,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--html", type=Path)
     _add_index_options(p)
-    p.set_defaults(func=cmd.coverage)
+    p.set_defaults(func=cli_compare.coverage)
 
     p = sub.add_parser("ui", help="open the Streamlit app")
     p.add_argument("--port", type=int, default=8501)
@@ -133,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--read-only", action="store_true", help="hide ingest/remove (shared deployments)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     _add_index_options(p)
-    p.set_defaults(func=cmd.ui)
+    p.set_defaults(func=cli_app.ui)
 
     p = sub.add_parser("model", help="build/check the offline embedding model and print its details")
     _add_index_options(p)
@@ -156,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"ctkb: error: {exc}", file=sys.stderr)
         return 1
-    if isinstance(result, cmd.Outcome):
+    if isinstance(result, Outcome):
         try:
             if args.json and result.data is not None:
                 print(json.dumps(result.data, ensure_ascii=False, indent=2))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 
-from ui.cli_commands import Outcome, settings_from
+from ui.cli_support import Outcome, settings_from
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import CtkbError
-from ui.cli_commands import Outcome, runtime_from
+from ui.cli_support import Outcome, runtime_from
 
 # Friendly names for the shipped reference checklists.
 CHECKLIST_ALIASES = {

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import CtkbError
-from ui.cli_commands import Outcome, runtime_from, settings_from  # noqa: F401
+from ui.cli_support import Outcome, runtime_from
 
 GOLD_DEFAULT = Path(__file__).resolve().parent.parent / "search" / "data" / "gold" / "gold.jsonl"
 

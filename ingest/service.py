@@ -183,27 +183,25 @@ def _overrides_from(meta: DocumentMeta) -> MetadataOverrides:
 
 
 def document_from_chunks(meta: DocumentMeta, chunks: Sequence[Any]) -> LegalDocument:
-    """Rebuild the units of an indexed document from its stored chunks (parts joined in order)."""
-    units: list[Provision] = []
+    """Rebuild the citeable provisions of an indexed document from its stored chunks (parts joined)."""
+    parts: dict[str, list[Any]] = {}
     for stored in chunks:
-        c = stored.chunk
-        if units and units[-1].id == c.provision_id:
-            last = units[-1]
-            units[-1] = replace(
-                last, text=f"{last.text}\n{c.text}".strip(), page_end=max(last.page_end, c.page_end)
-            )
-            continue
+        parts.setdefault(stored.chunk.provision_id, []).append(stored.chunk)
+    units = []
+    for group in sorted(parts.values(), key=lambda cs: cs[0].ordinal):
+        group.sort(key=lambda c: c.part)
+        first = group[0]
         units.append(
             Provision(
-                id=c.provision_id,
-                kind=c.kind,
-                number=c.number,
-                label=c.label,
-                heading=c.heading,
-                text=c.text,
-                page_start=c.page_start,
-                page_end=c.page_end,
-                path=tuple(c.path),
+                id=first.provision_id,
+                kind=first.kind,
+                number=first.number,
+                label=first.label,
+                heading=first.heading,
+                text="\n".join(c.text for c in group),
+                page_start=min((c.page_start for c in group if c.page_start), default=0),
+                page_end=max(c.page_end for c in group),
+                path=tuple(first.path),
             )
         )
     return LegalDocument(meta=meta, pages=(), provisions=tuple(units))

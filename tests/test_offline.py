@@ -40,24 +40,29 @@ socket.getaddrinfo = getaddrinfo
 """
 
 
-@pytest.mark.slow
-def test_ingest_offline_with_default_model(tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    write_laws(src)
+def _guarded_env(tmp_path: Path, strip: tuple[str, ...]) -> tuple[dict[str, str], Path]:
+    """Environment for a child process whose sockets are guarded (attempts logged), with the given
+    variable prefixes removed so the defaults, not the test's environment, are what is proven."""
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
     log = tmp_path / "net.log"
     repo = Path(__file__).resolve().parent.parent
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "HAYSTACK_"))
-    }  # prove the defaults are offline, not the test's environment
+    env = {k: v for k, v in os.environ.items() if not k.startswith(strip)}
     env |= {
         "PYTHONPATH": f"{guard}{os.pathsep}{repo}",
         "CTKB_NET_LOG": str(log),
         "CTKB_CACHE_DIR": str(tmp_path / "cache"),
         "CTKB_DATA_DIR": str(tmp_path / "data"),
     }
+    return env, log
+
+
+@pytest.mark.slow
+def test_ingest_offline_with_default_model(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    write_laws(src)
+    env, log = _guarded_env(tmp_path, ("HF_", "TRANSFORMERS_", "HAYSTACK_"))
     cmd = [sys.executable, "-m", "ui.cli", "ingest", str(src), "--json"]
     # Where the kernel allows it, also cut the network for real (a fresh namespace has no interfaces).
     if shutil.which("unshare") and subprocess.run(["unshare", "-rn", "true"]).returncode == 0:
@@ -84,22 +89,7 @@ def test_app_serves_without_reaching_out(tmp_path: Path) -> None:
     import time
     import urllib.request
 
-    guard = tmp_path / "guard"
-    guard.mkdir()
-    (guard / "sitecustomize.py").write_text(GUARD, encoding="utf-8")
-    log = tmp_path / "net.log"
-    repo = Path(__file__).resolve().parent.parent
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("HF_", "TRANSFORMERS_", "HAYSTACK_", "STREAMLIT_"))
-    }
-    env |= {
-        "PYTHONPATH": f"{guard}{os.pathsep}{repo}",
-        "CTKB_NET_LOG": str(log),
-        "CTKB_CACHE_DIR": str(tmp_path / "cache"),
-        "CTKB_DATA_DIR": str(tmp_path / "data"),
-    }
+    env, log = _guarded_env(tmp_path, ("HF_", "TRANSFORMERS_", "HAYSTACK_", "STREAMLIT_"))
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "ui", "--no-browser", "--port", str(port), "--model", "minilm"],

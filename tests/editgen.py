@@ -360,14 +360,21 @@ class CachingEmbedder:
 @functools.lru_cache(maxsize=2)
 def real_embedder(setting: str | None) -> CachingEmbedder:
     """ "minilm" (English) or None (offline multilingual-e5-small, built into a temporary cache)."""
+    import atexit
     import os
+    import shutil
     import tempfile
 
     from ingest.embedding import Embedder, resolve_model
     from ingest.embedding.offline import enforce_offline
 
     enforce_offline()
-    cache = Path(os.environ.get("CTKB_CACHE_DIR") or tempfile.mkdtemp(prefix="ctkb-compare-"))
+    cache_env = os.environ.get("CTKB_CACHE_DIR")
+    if cache_env:
+        cache = Path(cache_env)
+    else:  # the rebuilt model is ~470 MB: removed when the test session ends
+        cache = Path(tempfile.mkdtemp(prefix="ctkb-compare-"))
+        atexit.register(shutil.rmtree, cache, True)
     emb = Embedder(resolve_model(setting, cache), device="cpu")
     emb.warm_up()
     return CachingEmbedder(emb)

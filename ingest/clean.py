@@ -171,19 +171,39 @@ def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
             for (key, slot), n in slots.items()
             if n + slots[(key, slot + 1)] >= need and len(key.strip("=#")) >= 2
         }
+        # A cover title set in capitals that later pages echo as a mixed-case running header
+        # ("ASSISTANCE TO AND PROTECTION OF VICTIMS OF" / "Assistance to and Protection of Victims of")
+        # is the document's title there, not a running line.
+        mixed_case = {
+            header_key(lines[i])
+            for lines, zone in zip(pages[1:], zones[1:], strict=True)
+            for _, i in zone
+            if not _capitals(lines[i])
+        }
         out: list[list[str]] = []
         changed = False
-        for lines, zone in zip(pages, zones, strict=True):
+        for page_no, (lines, zone) in enumerate(zip(pages, zones, strict=True)):
             drop = {
                 i
                 for _, i in zone
-                if header_key(lines[i]) in repeated or (numbered >= need and _PAGE_NUMBER.match(lines[i]))
+                if (header_key(lines[i]) in repeated and not _cover_title(page_no, lines[i], mixed_case))
+                or (numbered >= need and _PAGE_NUMBER.match(lines[i]))
             }
             changed |= bool(drop)
             out.append([ln for i, ln in enumerate(lines) if i not in drop])
         pages = out
         if not changed:
             return pages
+
+
+def _cover_title(page_no: int, line: str, mixed_case: set[str]) -> bool:
+    return page_no == 0 and _capitals(line) and header_key(line) in mixed_case
+
+
+def _capitals(line: str) -> bool:
+    """Set in capitals ("CRIME ACT, No. 10 OF 2023": a short word in lower case allowed)."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 def _zone(lines: list[str]) -> list[tuple[int, int]]:

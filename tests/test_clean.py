@@ -177,6 +177,20 @@ def test_two_line_running_title_with_page_number() -> None:
     assert clean(*pages) == expected
 
 
+def test_cover_title_in_capitals_survives_its_running_header() -> None:
+    """The gazette's cover sets the title in capitals; later pages repeat it as a mixed-case header.
+    The cover keeps its title, the inner pages lose the header; a header in the same case as on the
+    cover (a document code) is still removed there."""
+    cover = "PARLIAMENT OF SRI LANKA\nASSISTANCE TO AND PROTECTION OF VICTIMS OF\nCRIME ACT, No. 10 OF 2023"
+    title = "Assistance to and Protection of Victims of\nCrime Act, No. 10 of 2023"
+    pages = [f"{cover}\n{_body(1)}"] + [f"{n} {title}\n{_body(n)}" for n in range(2, 9)]
+    out = clean(*pages)
+    assert out[0].startswith("PARLIAMENT OF SRI LANKA\nASSISTANCE TO AND PROTECTION OF VICTIMS OF\nCRIME ACT")
+    assert out[1:] == [_body(n) for n in range(2, 9)]
+    coded = [f"V.09-81990 (E)\n{_body(n)}" for n in range(1, 9)]
+    assert clean(*coded) == [_body(n) for n in range(1, 9)]
+
+
 @pytest.mark.parametrize(
     "pages",
     [

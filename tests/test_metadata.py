@@ -115,6 +115,11 @@ def test_invalid_manifest_is_one_clear_error(tmp_path: Path) -> None:
             "lk_victims_witnesses_protection_act4_2015.pdf",
             "ASSISTANCE TO AND PROTECTION OF VICTIMS OF CRIME AND WITNESSES ACT, No. 4 OF 2015",
         ),
+        # its first title line is also the running header of later pages (in mixed case)
+        (
+            "lk_victims_witnesses_protection_act10_2023.pdf",
+            "ASSISTANCE TO AND PROTECTION OF VICTIMS OF CRIME AND WITNESSES ACT, No. 10 OF 2023",
+        ),
         ("lk_penal_code_amendment_act16_2006.pdf", "PENAL CODE (AMENDMENT) ACT, No. 16 OF 2006"),
         # two-line title, stops before "I. Introduction"
         (

@@ -4,9 +4,15 @@ Splits happen at paragraph boundaries first (the unit's top-level paragraphs/poi
 then at nested sub-points and numbered lines, then between sentences; a single sentence longer
 than the window is split between its lines only when it spans several lines (tables, lists without
 punctuation) and otherwise kept whole. Parts are consecutive slices of the unit text, so nothing is
-lost or repeated. Every part's ``embed_text`` repeats the breadcrumb
-("Title › Chapter II – X › Article 5 – Heading"); its page span is found by locating its first and
-last lines in the document's pages.
+lost or repeated. Every part's ``embed_text`` (what the dense model reads) starts with the
+provision's own label and heading ("Article 5 – Heading"); its ``keyword_text`` (what BM25 indexes)
+with the whole breadcrumb ("Title › Chapter II – X › Article 5 – Heading"). Its page span is found
+by locating its first and last lines in the document's pages.
+
+Why not the whole breadcrumb for the dense side too: measured with multilingual-e5-small, a
+document title and chapter path repeated in every chunk of a document pull its chunks together and
+drown what each provision says (semantic nDCG@10 on the gold set 0.509 -> 0.538 without them, and
+0.466 -> 0.588 for English questions over the Dutch treaties).
 """
 
 from __future__ import annotations
@@ -23,12 +29,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“‘(\[]?[A-ZА-�
 _MIN_BUDGET = 16
 
 
-def breadcrumb(title: str, unit: Provision) -> str:
+def own_heading(unit: Provision) -> str:
+    """ "Article 5 – Heading" (or whichever of the two the unit has)."""
     if unit.heading and unit.label and unit.heading != unit.label:
-        own = f"{unit.label} – {unit.heading}"
-    else:
-        own = unit.label or unit.heading
-    return SEP.join(p for p in (title, *unit.path, own) if p)
+        return f"{unit.label} – {unit.heading}"
+    return unit.label or unit.heading
+
+
+def breadcrumb(title: str, unit: Provision) -> str:
+    return SEP.join(p for p in (title, *unit.path, own_heading(unit)) if p)
 
 
 def chunk_document(doc: LegalDocument, max_tokens: int, count_tokens: Callable[[str], int]) -> list[Chunk]:
@@ -37,9 +46,11 @@ def chunk_document(doc: LegalDocument, max_tokens: int, count_tokens: Callable[[
     chunks: list[Chunk] = []
     for ordinal, unit in enumerate(doc.units()):
         crumb = breadcrumb(title, unit)
+        head = own_heading(unit)
         text = unit.text or unit.heading or unit.label
-        budget = max(_MIN_BUDGET, max_tokens - count_tokens(crumb + "\n"))
-        if count_tokens(f"{crumb}\n{text}") <= max_tokens:
+        # the model's window bounds what the dense side reads: the heading line and the body
+        budget = max(_MIN_BUDGET, max_tokens - count_tokens(head + "\n"))
+        if count_tokens(f"{head}\n{text}") <= max_tokens:
             spans = [(0, len(text))]
         else:
             spans = split_text(text, budget, count_tokens, _child_starts(unit, text))
@@ -59,7 +70,8 @@ def chunk_document(doc: LegalDocument, max_tokens: int, count_tokens: Callable[[
                     page_start=p0,
                     page_end=p1,
                     text=body,
-                    embed_text=f"{crumb}\n{body}",
+                    embed_text=f"{head}\n{body}" if head else body,
+                    keyword_text=f"{crumb}\n{body}",
                     part=n,
                     parts=len(parts),
                 )

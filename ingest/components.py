@@ -90,7 +90,7 @@ class Bm25SparseEmbedder:
         if not documents:
             return {"documents": []}
         language = str(documents[0].meta.get("language") or "")
-        vectors = self.encoder.encode_passages([d.meta[CHUNK_KEY].embed_text for d in documents], language)
+        vectors = self.encoder.encode_passages([d.meta[CHUNK_KEY].bm25_text for d in documents], language)
         out = [
             replace(doc, sparse_embedding=SparseEmbedding(indices=list(vec.indices), values=list(vec.values)))
             for doc, vec in zip(documents, vectors, strict=True)

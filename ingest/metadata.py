@@ -114,6 +114,8 @@ _BOILERPLATE = re.compile(
     r"final unedited|[a-z]+ \d{4}$|\d{1,2} \w+ \d{4}$|g r e t a$)",
     re.IGNORECASE,
 )
+# A preamble heading: the body of the instrument starts here (en, nl/fr, ru, ka, hy, az).
+_PREAMBLE = re.compile(r"^(preamble|pr[ée]ambule|преамбула|პრეამბულა|նախաբան|preambula)\W*$", re.IGNORECASE)
 # Words that name a kind of instrument: the block holding one is the title.
 _INSTRUMENT = re.compile(
     r"\b(act|law|code|convention|protocol|regulation|decree|policy|strategy|plan|guidelines?|guide|"
@@ -129,7 +131,8 @@ def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
     for line in lines:
         text = line.lstrip("#").strip()
         prose = len(text) > 75 or (text.endswith(".") and not re.search(r"(\b(No|Art|Nr)|\b[A-Z])\.$", text))
-        body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text))  # "I. Introduction" starts the body
+        # "I. Introduction" or a preamble heading starts the body
+        body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text) or _PREAMBLE.match(text))
         if _TITLE_SKIP.match(text) or _BOILERPLATE.match(text) or prose or body_heading or len(text) < 3:
             if blocks[-1]:
                 blocks.append([])
@@ -140,10 +143,31 @@ def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
+def _title_above_preamble(lines: Sequence[str], max_lines: int) -> list[str]:
+    """A treaty's title is the run of non-sentence lines right above "Preamble", however long."""
+    for i, line in enumerate(lines):
+        if _PREAMBLE.match(line):
+            above: list[str] = []
+            for prev in reversed(lines[:i]):  # the line next to the heading may end with a period
+                sentence = bool(above) and prev.endswith((".", ";", ":"))
+                if sentence or _BOILERPLATE.match(prev) or _TITLE_SKIP.match(prev):
+                    break
+                above.insert(0, prev)
+            if above and _INSTRUMENT.search(" ".join(above)):
+                above[-1] = above[-1].rstrip(".")
+                return above[-max_lines:]
+            return []
+    return []
+
+
 def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
-    """The title block of the first page with text: the block naming an instrument, else the first."""
+    """The title block of the first page with text: the lines above a preamble heading, else the
+    block naming an instrument, else the first block."""
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
+        treaty = _title_above_preamble(lines[:25], max_lines)
+        if treaty:
+            return " ".join(treaty)[:200].rstrip(" ,;:")
         blocks = _title_blocks(lines[:25])
         if not blocks:
             continue

@@ -113,7 +113,8 @@ class Chunk:
 
     A provision becomes one chunk unless it is longer than the model's window; then it is
     split at paragraph boundaries into ``parts`` chunks that share ``provision_id``.
-    ``embed_text`` is ``text`` preceded by the breadcrumb (title > chapter > article heading).
+    ``embed_text`` (dense side) is ``text`` preceded by the provision's label and heading;
+    ``keyword_text`` (BM25 side) by the whole breadcrumb (title > chapter > article heading).
     """
 
     provision_id: str
@@ -129,6 +130,11 @@ class Chunk:
     embed_text: str
     part: int = 0
     parts: int = 1
+    keyword_text: str = ""  # "" -> embed_text
+
+    @property
+    def bm25_text(self) -> str:
+        return self.keyword_text or self.embed_text
 
 
 @dataclass(frozen=True)

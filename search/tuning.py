@@ -2,8 +2,8 @@
 
 Builds (or reopens) the eval indexes under ``/tmp/ctkb-eval-cache`` with the default multilingual
 model, then prints: every mode on the gold set (overall and per kind), fusion and prefetch variants,
-glossary expansion on/off, and the cross-lingual set over the Dutch treaties next to the same
-questions over the English texts.
+glossary expansion on/off, and the cross-lingual sets (``gold_nl.jsonl`` and the held-out
+``gold_nl_holdout.jsonl``) over the Dutch treaties next to the same questions over the English texts.
 """
 
 from __future__ import annotations
@@ -68,6 +68,11 @@ def _mode_table(name: str, report: EvalReport) -> list[str]:
     return lines
 
 
+def _english_twin(q: Qrel) -> Qrel:
+    """The same question judged on the English original (same article numbers)."""
+    return Qrel(q.id, q.query, {k.replace("_nl:", ":"): g for k, g in q.rel.items()}, q.kind, q.lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -96,14 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_variants(engine, gold)))
     en.close()
 
-    nl_gold = load_qrels(GOLD_DIR / "gold_nl.jsonl")
-    en_twin = [
-        Qrel(q.id, q.query, {k.replace("_nl:", ":"): g for k, g in q.rel.items()}, q.kind, q.lang)
-        for q in nl_gold
-    ]
-    for name, stems, qrels in (
-        ("Dutch treaties", NL_TREATIES, nl_gold),
-        ("English treaties", EN_TREATIES, en_twin),
+    sets = {name: load_qrels(GOLD_DIR / f"{name}.jsonl") for name in ("gold_nl", "gold_nl_holdout")}
+    for name, stems, twin in (
+        ("Dutch treaties", NL_TREATIES, False),
+        ("English treaties", EN_TREATIES, True),
     ):
         t0 = time.perf_counter()
         built = build_index(
@@ -112,10 +113,11 @@ def main(argv: list[str] | None = None) -> int:
             model=args.model,
             cache_dir=args.cache / "cache",
         )
-        rep = evaluate(built.engine(), qrels)
         print(f"# {name} index in {time.perf_counter() - t0:.0f}s")
-        print("\n".join(_mode_table(f"cross-lingual set over {name}", rep)))
-        out[name] = rep.as_json(verbose=True)
+        for set_name, qrels in sets.items():
+            rep = evaluate(built.engine(), [_english_twin(q) for q in qrels] if twin else qrels)
+            print("\n".join(_mode_table(f"{set_name} over {name}", rep)))
+            out[f"{set_name} / {name}"] = rep.as_json(verbose=True)
         built.close()
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

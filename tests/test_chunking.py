@@ -48,8 +48,9 @@ def test_one_chunk_per_unit_with_breadcrumb() -> None:
         ("chp_1__art_1", 1, 0, 1),
         ("chp_1__art_2", 2, 0, 1),
     ]
+    assert chunks[1].embed_text == "Article 1 – Use of terms\nFor the purposes of this Protocol."
     assert (
-        chunks[1].embed_text
+        chunks[1].keyword_text
         == "Test Protocol › Chapter I – GENERAL PROVISIONS › Article 1 – Use of terms\nFor the purposes of this Protocol."
     )
     assert chunks[1].text == "For the purposes of this Protocol." and chunks[1].path == (
@@ -85,7 +86,8 @@ def test_long_unit_splits_at_paragraphs_and_keeps_pages() -> None:
     assert all(words(c.embed_text) <= 80 for c in chunks)
     assert [c.text.split(".")[0] for c in chunks] == ["1", "3", "5"]  # each part starts at a paragraph
     assert [(c.page_start, c.page_end) for c in chunks] == [(1, 1), (2, 2), (3, 3)]
-    assert all(c.embed_text.startswith("Test Protocol › Article 1 – Long article\n") for c in chunks)
+    assert all(c.embed_text.startswith("Article 1 – Long article\n") for c in chunks)
+    assert all(c.keyword_text.startswith("Test Protocol › Article 1 – Long article\n") for c in chunks)
     assert_covers(doc, chunk_document(doc, 80, words))
 
 

@@ -58,6 +58,33 @@ def test_infer_title_skips_page_numbers_and_stops_at_sentence() -> None:
     assert "3" not in title.split()[0]
 
 
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # a treaty's long title line above "Preamble" (too long for an ordinary title block)
+        (
+            "Protocol against the Smuggling of Migrants by Land, Sea and Air, supplementing the United "
+            "Nations Convention against Transnational Organized Crime\n\nPreamble\n\nThe States Parties,",
+            "Protocol against the Smuggling of Migrants by Land, Sea and Air, supplementing the United "
+            "Nations Convention against Transnational Organized Crime",
+        ),
+        # Dutch, its title line ending with a period, the heading in capitals; the preamble not taken
+        (
+            "Protocol tegen de smokkel van migranten over land, tot aanvulling van het Verdrag.\n\n"
+            "PREAMBULE\n\nDe Staten die partij zijn bij dit Protocol,",
+            "Protocol tegen de smokkel van migranten over land, tot aanvulling van het Verdrag",
+        ),
+        (
+            "Verdrag van de Raad van Europa inzake bestrijding van mensenhandel\n\nPreambule\n\n"
+            "De lidstaten van de Raad van Europa, Overwegend dat",
+            "Verdrag van de Raad van Europa inzake bestrijding van mensenhandel",
+        ),
+    ],
+)
+def test_infer_title_above_a_preamble(head: str, expected: str) -> None:
+    assert infer_title([PageText(1, head + " het doel ...\n\nArtikel 1\n\nTekst.")]) == expected
+
+
 @pytest.fixture(scope="module")
 def detector() -> LanguageDetector:
     return LanguageDetector()

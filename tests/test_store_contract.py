@@ -92,6 +92,18 @@ def test_info_and_documents_survive_reopen(kind: str, tmp_path: Path) -> None:
     idx.close()
 
 
+@pytest.mark.parametrize(("version", "message"), [(1, "older ctkb"), (99, "newer than this ctkb")])
+def test_index_of_another_schema_is_refused_for_writing(
+    index: DocumentIndex, version: int, message: str
+) -> None:
+    from ingest.store.base import IndexPoint
+
+    info = s.IndexInfo(MODEL, DIM, version)
+    index.backend.upsert([IndexPoint(s.INFO_POINT_ID, None, None, s.info_payload(info))])
+    with pytest.raises(IndexError_, match=message):
+        index.ensure(MODEL, DIM)
+
+
 def test_model_mismatch(index: DocumentIndex) -> None:
     with pytest.raises(ModelMismatchError, match="re-index to use m2"):
         index.ensure("m2", DIM)

@@ -60,6 +60,12 @@ class DocumentIndex:
                 f"index schema version {info.schema_version} is newer than this ctkb "
                 f"({s.SCHEMA_VERSION}); upgrade ctkb"
             )
+        if info.schema_version < s.SCHEMA_VERSION:  # its vectors embed other text: no mixing either
+            raise IndexError_(
+                f"index was built by an older ctkb (schema {info.schema_version}, now {s.SCHEMA_VERSION}) "
+                "whose vectors embed different text; build a new index (an empty --data-dir / "
+                "CTKB_DATA_DIR, or delete the old one) and ingest again"
+            )
         if info.model_id != model_id or info.dim != dim:
             raise ModelMismatchError(
                 f"index was built with model {info.model_id} (dim {info.dim}); re-index to use {model_id}"

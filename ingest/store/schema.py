@@ -18,7 +18,8 @@ from ingest.model import Chunk, DocumentMeta, EmbeddedChunk
 COLLECTION = "ctkb"
 DENSE = "dense"
 SPARSE = "bm25"
-SCHEMA_VERSION = 1
+# 2: the dense side embeds "label – heading" + text (no title/path); BM25 keeps the whole breadcrumb.
+SCHEMA_VERSION = 2
 
 # --- payload keys ----------------------------------------------------------------------------
 RECORD = "record"
@@ -127,7 +128,11 @@ def run_id(meta: DocumentMeta, provisions: int, chunks: Sequence[EmbeddedChunk])
     for ec in chunks:
         c = ec.chunk
         fields = (c.provision_id, c.ordinal, c.kind, c.number, c.label, c.heading, c.path)
-        h.update(repr((fields, c.page_start, c.page_end, c.text, c.embed_text, c.part, c.parts)).encode())
+        h.update(
+            repr(
+                (fields, c.page_start, c.page_end, c.text, c.embed_text, c.keyword_text, c.part, c.parts)
+            ).encode()
+        )
         h.update(struct.pack(f"<{len(ec.dense)}f", *ec.dense))
         h.update(struct.pack(f"<{len(ec.sparse.indices)}I", *ec.sparse.indices))
         h.update(struct.pack(f"<{len(ec.sparse.values)}f", *ec.sparse.values))

@@ -11,8 +11,8 @@ by locating its first and last lines in the document's pages.
 
 Why not the whole breadcrumb for the dense side too: measured with multilingual-e5-small, a
 document title and chapter path repeated in every chunk of a document pull its chunks together and
-drown what each provision says (semantic nDCG@10 on the gold set 0.509 -> 0.538 without them, and
-0.466 -> 0.588 for English questions over the Dutch treaties).
+drown what each provision says (search semantic nDCG@10 on the gold set 0.536 -> 0.552 without them,
+0.488 -> 0.606 for English questions over the Dutch treaties; docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ setup_venv() {
 # without progress) fails one attempt, not the set-up. Finished downloads stay in pip's cache.
 pip_install() {
   local attempt resume=()
-  "$VENV/bin/pip" install --help | grep -q -- --resume-retries && resume=(--resume-retries 10)
+  "$VENV/bin/pip" install --help | grep -- --resume-retries >/dev/null && resume=(--resume-retries 10)
   for attempt in 1 2 3 4 5; do
     if "$VENV/bin/pip" install -q --timeout 60 --retries 10 "${resume[@]}" "$@"; then
       return 0

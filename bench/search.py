@@ -209,16 +209,18 @@ def main(argv: list[str] | None = None) -> int:
             folder = args.work / f"{backend}-{size}"
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
+            label = backend
             if backend == "edge":
                 index = open_index(folder)
             elif args.local_in_memory:
                 index = open_index(qdrant_location=":memory:")
+                label = "local (:memory:)"
             else:
                 index = open_index(qdrant_path=str(folder / "qdrant"))
             t0 = time.perf_counter()
             n = fill(index, base, size, info.dim, info.model_id)
             print(
-                f"{backend + (' (:memory:)' if backend == 'local' and args.local_in_memory else ''):<5} {size:>7}: {n} provisions, {index.count_points()} points written in {time.perf_counter() - t0:.0f}s"
+                f"{label:<5} {size:>7}: {n} provisions, {index.count_points()} points written in {time.perf_counter() - t0:.0f}s"
             )
             engine = SearchEngine(index, FixedEmbedder(qvecs), Bm25Encoder())
             results[backend] = {

@@ -183,21 +183,19 @@ def drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
         out: list[list[str]] = []
         changed = False
         for page_no, (lines, zone) in enumerate(zip(pages, zones, strict=True)):
-            drop = {
-                i
-                for _, i in zone
-                if (header_key(lines[i]) in repeated and not _cover_title(page_no, lines[i], mixed_case))
-                or (numbered >= need and _PAGE_NUMBER.match(lines[i]))
-            }
+            drop = set()
+            for _, i in zone:
+                key = header_key(lines[i])
+                cover_title = page_no == 0 and key in mixed_case and _capitals(lines[i])
+                if (key in repeated and not cover_title) or (
+                    numbered >= need and _PAGE_NUMBER.match(lines[i])
+                ):
+                    drop.add(i)
             changed |= bool(drop)
             out.append([ln for i, ln in enumerate(lines) if i not in drop])
         pages = out
         if not changed:
             return pages
-
-
-def _cover_title(page_no: int, line: str, mixed_case: set[str]) -> bool:
-    return page_no == 0 and _capitals(line) and header_key(line) in mixed_case
 
 
 def _capitals(line: str) -> bool:

@@ -101,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_variants(engine, gold)))
     en.close()
 
-    sets = {name: load_qrels(GOLD_DIR / f"{name}.jsonl") for name in ("gold_nl", "gold_nl_holdout")}
+    sets = {
+        name: load_qrels(GOLD_DIR / f"{name}.jsonl")
+        for name in ("gold_nl", "gold_nl_holdout", "gold_nl_holdout2")
+    }
     for name, stems, twin in (
         ("Dutch treaties", NL_TREATIES, False),
         ("English treaties", EN_TREATIES, True),

@@ -16,6 +16,7 @@ from typing import Any
 from search.filters import SearchFilters
 from search.glossary import Glossary, default_glossary
 from search.hits import Hit, group_chunks, to_json
+from search.lexicon import Lexicons
 from search.query import ParsedQuery, parse_query
 from search.resolve import DocumentResolver, number_variants
 
@@ -31,11 +32,21 @@ class SearchOptions:
 
     fusion: str = "rrf"
     prefetch_limit: int = 60  # candidates per prefetch (dense and BM25) before fusion
+    # (dense, BM25) weights of RRF. Unequal, so equal ranks on the two sides never tie (with Qdrant's
+    # k=2, ranks (1, 2) and (2, 1) scored the same and such ties came back in an order that varied
+    # between identical runs); 0.8 measured best of 1.0 / 0.99 / 0.8 on the gold set (docs/BENCHMARKS.md).
+    rrf_weights: tuple[float, float] = (1.0, 1.0)
     chunk_factor: int = 3  # chunks fetched per wanted hit (several chunks may share a provision)
     # Glossary phrases added to the BM25 side of *hybrid* queries (keyword mode stays literal).
     # Measured on the gold set: +0.01 nDCG@10 overall, +0.01-0.02 on paraphrases (small, kept).
     expand_glossary: bool = True
     translate_glossary: bool = True  # ... with the concept's phrases in other languages (own analyser)
+    # ... and with the index's own words in other languages nearest to the query's (search/lexicon.py)
+    translate_lexicon: bool = True
+    # BM25 weight of those words (the query's own terms weigh 1.0). At 1.0 they pulled the one Dutch
+    # and the Georgian document of the mixed gold index up (gold nDCG@10 0.616 -> 0.566); at 0.25 the
+    # gold set is unchanged and a Dutch-only index still gains (held-out 0.653 -> 0.743).
+    lexicon_weight: float = 0.25
     expand_dense: bool = False  # also to the text the dense model embeds: measured worse in hybrid
     reference_lookup: bool = True
     reranker: Reranker | None = field(default=None, compare=False)  # off unless a local model is set
@@ -90,43 +101,88 @@ class SearchEngine:
         bm25: Any,
         options: SearchOptions | None = None,
         glossary: Glossary | None = None,
+        lexicons: Lexicons | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.bm25 = bm25
         self.options = options if options is not None else SearchOptions()
         self.glossary = glossary if glossary is not None else default_glossary()
+        self.lexicons = lexicons  # None: no cross-lingual keywords beyond the glossary
         self.resolver = DocumentResolver(index, self.glossary)
         self._dense_cache: dict[str, tuple[float, ...]] = {}  # query text -> vector (app reruns, eval)
         self._dense_probe: tuple[float, ...] | None = None  # any vector: fetching parts by filter
+        self._translation_cache: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+    @classmethod
+    def from_runtime(cls, runtime: Any, options: SearchOptions | None = None) -> SearchEngine:
+        """An engine over a runtime's index and model, its lexicons kept in the data directory
+        (none for a model without a calibrated word threshold, e.g. the English-only MiniLM)."""
+        spec = runtime.spec
+        lexicons = None
+        if spec.word_threshold is not None:
+            folder = runtime.settings.data_dir / "lexicon"
+            lexicons = Lexicons(runtime.index, runtime.embedder, spec.model_id, folder, spec.word_threshold)
+        return cls(runtime.index, runtime.embedder, runtime.bm25, options, lexicons=lexicons)
 
     def with_options(self, **changes: Any) -> SearchEngine:
         """The same engine with other options (shares the index, model and resolver cache)."""
         engine = SearchEngine(
-            self.index, self.embedder, self.bm25, replace(self.options, **changes), self.glossary
+            self.index,
+            self.embedder,
+            self.bm25,
+            replace(self.options, **changes),
+            self.glossary,
+            self.lexicons,
         )
         engine.resolver = self.resolver
         engine._dense_cache = self._dense_cache
         return engine
 
     # --- vectors ---------------------------------------------------------------------------
-    def vectors(self, text: str, mode: str, language: str | None = None) -> tuple[Any, Any]:
-        dense_text = self.glossary.expand(text) if self.options.expand_dense and mode == "hybrid" else text
+    def vectors(
+        self, text: str, mode: str, language: str | None = None, languages: Sequence[str] = ()
+    ) -> tuple[Any, Any]:
+        """(dense, BM25) query vectors; ``languages``: the documents' languages the filter allows."""
+        o = self.options
+        dense_text = self.glossary.expand(text) if o.expand_dense and mode == "hybrid" else text
         dense = self._embed(dense_text) if mode != "keyword" else None
         sparse = None
         if mode != "semantic":
-            expand = self.options.expand_glossary and mode == "hybrid"
+            expand = o.expand_glossary and mode == "hybrid"
             bm25_text = self.glossary.expand(text) if expand else text
             sparse = self.bm25.encode_query(bm25_text, language)
-            if expand and self.options.translate_glossary:
-                sparse = _union(
-                    sparse,
-                    [
-                        self.bm25.encode_query(" ".join(p), lang)
-                        for lang, p in self.glossary.translations(text).items()
-                    ],
-                )
+            glossary, lexicon = self.translations(text, mode, languages)
+            sparse = _union(sparse, [self.bm25.encode_query(" ".join(p), g) for g, p in glossary.items()])
+            sparse = _union(
+                sparse,
+                [self.bm25.encode_query(" ".join(w), lang) for lang, w in lexicon.items()],
+                o.lexicon_weight,
+            )
         return dense, sparse
+
+    def translations(
+        self, text: str, mode: str, languages: Sequence[str] = ()
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The query's words in other languages that a hybrid query adds to its BM25 side:
+        (glossary phrases, lexicon words), each language -> words. Empty in the other modes."""
+        o = self.options
+        if mode != "hybrid":
+            return {}, {}
+        key = (text, tuple(languages))
+        cached = self._translation_cache.get(key)
+        if cached is None:
+            glossary: dict[str, list[str]] = {}
+            if o.expand_glossary and o.translate_glossary:
+                glossary = {lang: list(p) for lang, p in self.glossary.translations(text).items()}
+            lexicon: dict[str, list[str]] = {}
+            if o.translate_lexicon and self.lexicons is not None:
+                lexicon = self.lexicons.translate(text, query_language(text), self.bm25, languages)
+            cached = (glossary, lexicon)
+            if len(self._translation_cache) >= 512:
+                self._translation_cache.pop(next(iter(self._translation_cache)))
+            self._translation_cache[key] = cached
+        return cached
 
     def _embed(self, text: str) -> tuple[float, ...]:
         vec = self._dense_cache.get(text)
@@ -149,6 +205,7 @@ class SearchEngine:
                 limit=limit,
                 fusion=o.fusion,
                 prefetch_limit=o.prefetch_limit,
+                weights=o.rrf_weights,
             )
         )
 
@@ -174,14 +231,22 @@ class SearchEngine:
     def search(self, request: SearchRequest) -> SearchResult:
         parsed = parse_query(request.query)
         language = request.filters.languages[0] if len(request.filters.languages) == 1 else None
-        dense, sparse = self.vectors(request.query, request.mode, language)
+        dense, sparse = self.vectors(request.query, request.mode, language, request.filters.languages)
         flt = request.filters.to_filter()
         limit = request.top_k * self.options.chunk_factor * (2 if self.options.reranker is not None else 1)
         scored = self._query(dense, sparse, request.mode, flt, limit)
         wanted = request.top_k * (2 if self.options.reranker is not None else 1)
-        hits = _break_ties(
-            group_chunks(scored, request.query, limit=wanted, all_parts=self._all_parts), request.query
+        # the words marked in snippets and counted on ties: the query's and their translations
+        marked = " ".join(
+            [request.query]
+            + [
+                w
+                for found in self.translations(request.query, request.mode, request.filters.languages)
+                for words in found.values()
+                for w in words
+            ]
         )
+        hits = _break_ties(group_chunks(scored, marked, limit=wanted, all_parts=self._all_parts), marked)
         if self.options.reranker is not None and hits:
             hits = self.options.reranker(request.query, hits)
         if self.options.reference_lookup and parsed.refs:
@@ -247,7 +312,8 @@ class SimilarGroup:
 
 def _break_ties(hits: list[Hit], query: str) -> list[Hit]:
     """Equal fused scores are common with RRF (rank 1 + rank 2 on one side, 2 + 1 on the other):
-    among equals, the provision containing more of the query's words comes first."""
+    among equals, the provision containing more of the query's words (and their translations) comes
+    first, then document and provision order."""
     from search.snippet import query_terms, stem
 
     terms = query_terms(query)
@@ -255,20 +321,23 @@ def _break_ties(hits: list[Hit], query: str) -> list[Hit]:
     def coverage(h: Hit) -> int:
         return len(terms & {stem(w) for w in re.findall(r"\w+", h.text)})
 
-    return sorted(hits, key=lambda h: (-round(h.score, 6), -coverage(h)))
+    # last, a fixed order: Qdrant returns equal scores in an order that can differ between runs
+    return sorted(hits, key=lambda h: (-round(h.score, 6), -coverage(h), h.doc_id, h.provision_id))
 
 
-def _union(base: Any, others: Sequence[Any]) -> Any:
-    """One BM25 query vector with the terms of several (1.0 per distinct term, as ``encode_query``)."""
+def _union(base: Any, others: Sequence[Any], weight: float = 1.0) -> Any:
+    """One BM25 query vector with the terms of several: ``base``'s at their own weight, each other
+    term at ``weight`` (a term in both keeps the larger)."""
     if not others:
         return base
     from ingest.model import SparseVector
 
-    terms = set(base.indices)
+    terms = dict(zip(base.indices, base.values, strict=True))
     for vec in others:
-        terms.update(vec.indices)
+        for i in vec.indices:
+            terms[i] = max(terms.get(i, 0.0), weight)
     ordered = tuple(sorted(terms))
-    return SparseVector(ordered, (1.0,) * len(ordered))
+    return SparseVector(ordered, tuple(terms[i] for i in ordered))
 
 
 def _kind_matches(kind: str, label: str) -> bool:

@@ -153,8 +153,7 @@ class BuiltIndex:
     reports: list[IngestReport]
 
     def engine(self, options: SearchOptions | None = None) -> SearchEngine:
-        rt = self.runtime
-        return SearchEngine(rt.index, rt.embedder, rt.bm25, options)
+        return SearchEngine.from_runtime(self.runtime, options)
 
     def close(self) -> None:
         self.runtime.close()

@@ -1,9 +1,10 @@
 """The measured quality work behind the engine's defaults: ``python -m search.tuning``.
 
 Builds (or reopens) the eval indexes under ``/tmp/ctkb-eval-cache`` with the default multilingual
-model, then prints: every mode on the gold set (overall and per kind), fusion and prefetch variants,
-glossary expansion on/off, and the cross-lingual sets (``gold_nl.jsonl`` and the held-out
-``gold_nl_holdout.jsonl``) over the Dutch treaties next to the same questions over the English texts.
+model, then prints: every mode on the gold set (overall and per kind), fusion, prefetch, glossary and
+lexicon variants, and the cross-lingual sets (``gold_nl.jsonl`` and the held-out
+``gold_nl_holdout.jsonl`` and ``gold_nl_holdout2.jsonl``) over the Dutch treaties, with and without
+the cross-lingual helpers, next to the same questions over the English texts.
 """
 
 from __future__ import annotations
@@ -46,17 +47,14 @@ def _variants(engine: SearchEngine, qrels: list[Qrel]) -> list[str]:
         ("rrf, prefetch 150", replace(base, prefetch_limit=150)),
         ("dbsf, prefetch 60", replace(base, fusion="dbsf")),
         ("dbsf, prefetch 150", replace(base, fusion="dbsf", prefetch_limit=150)),
-        ("rrf + glossary", replace(base, expand_glossary=True)),
-        ("dbsf + glossary", replace(base, fusion="dbsf", expand_glossary=True)),
+        ("rrf, weights dense 1.0 / BM25 0.8", replace(base, rrf_weights=(1.0, 0.8))),
+        ("rrf, no glossary", replace(base, expand_glossary=False)),
+        ("rrf, no lexicon", replace(base, translate_lexicon=False)),
+        ("rrf, lexicon weight 1.0", replace(base, lexicon_weight=1.0)),
     ):
         eng = engine.with_options(**opts.__dict__)
         rep = evaluate(eng, qrels, ("hybrid",))
         lines += [_row(name, rep, "hybrid"), _row(name, rep, "hybrid", "paraphrase")]
-    keyword_gloss = evaluate(engine.with_options(expand_glossary=True), qrels, ("keyword",))
-    lines += [
-        _row("keyword + glossary", keyword_gloss, "keyword"),
-        _row("keyword + glossary", keyword_gloss, "keyword", "paraphrase"),
-    ]
     return lines
 
 
@@ -118,9 +116,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"# {name} index in {time.perf_counter() - t0:.0f}s")
         for set_name, qrels in sets.items():
-            rep = evaluate(built.engine(), [_english_twin(q) for q in qrels] if twin else qrels)
+            engine = built.engine()
+            rep = evaluate(engine, [_english_twin(q) for q in qrels] if twin else qrels)
             print("\n".join(_mode_table(f"{set_name} over {name}", rep)))
             out[f"{set_name} / {name}"] = rep.as_json(verbose=True)
+            if not twin and not args.skip_variants:
+                for label, opts in (
+                    ("hybrid without the lexicon", {"translate_lexicon": False}),
+                    (
+                        "hybrid without glossary or lexicon",
+                        {"translate_lexicon": False, "expand_glossary": False},
+                    ),
+                ):
+                    variant = evaluate(engine.with_options(**opts), qrels, ("hybrid",))
+                    print(_row(f"{set_name}: {label}", variant, "hybrid"))
         built.close()
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

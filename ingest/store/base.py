@@ -20,7 +20,7 @@ Payload = dict[str, Any]
 PayloadSelect = bool | Sequence[str]
 Vectors = tuple[tuple[float, ...] | None, SparseVector | None]  # (dense, sparse) of one point
 
-# Qdrant's own default for reciprocal rank fusion: score = sum(1 / (k + rank)), rank from 0.
+# Qdrant's own default for reciprocal rank fusion: score = sum(weight / (k + rank)), rank from 0.
 RRF_K = 2
 UPSERT_BATCH = 256
 
@@ -70,6 +70,7 @@ class IndexBackend(Protocol):
         mode: Mode = "hybrid",
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> list[ScoredPoint]: ...
 
     def facet(self, key: str, flt: Filter | None = None, limit: int = 1000) -> dict[str, int]: ...

@@ -135,6 +135,7 @@ class EdgeBackend:
         mode: Mode = "hybrid",
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> list[ScoredPoint]:
         use_dense, use_sparse = check_query(dense, sparse, mode, fusion)
         if limit <= 0 or not (use_dense or use_sparse):
@@ -150,7 +151,7 @@ class EdgeBackend:
             request = qe.QueryRequest(limit=limit, query=searches[0], filter=f, with_payload=True)
         else:
             prefetches = [qe.Prefetch(limit=max(prefetch_limit, limit), query=q, filter=f) for q in searches]
-            fuse: Any = qe.Fusion.Rrf(k=RRF_K) if fusion == "rrf" else qe.Fusion.Dbsf()
+            fuse: Any = qe.Fusion.Rrf(k=RRF_K, weights=list(weights)) if fusion == "rrf" else qe.Fusion.Dbsf()
             request = qe.QueryRequest(
                 limit=limit, query=fuse, prefetches=prefetches, filter=f, with_payload=True
             )

@@ -198,12 +198,15 @@ class DocumentIndex:
         limit: int = 10,
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> list[ScoredChunk]:
-        """Best committed chunks for a query, best first (one fused Qdrant query in hybrid mode)."""
+        """Best committed chunks for a query, best first (one fused Qdrant query in hybrid mode).
+
+        ``weights`` are the (dense, BM25) weights of reciprocal rank fusion."""
         if limit <= 0 or not self.backend.collection_exists():
             return []
         hits = self.backend.query(
-            dense, sparse, all_of(COMMITTED_CHUNKS, flt), limit, mode, fusion, prefetch_limit
+            dense, sparse, all_of(COMMITTED_CHUNKS, flt), limit, mode, fusion, prefetch_limit, weights
         )
         return [ScoredChunk(s.stored_chunk_from_payload(h.id, h.payload), h.score) for h in hits]
 

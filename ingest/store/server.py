@@ -132,6 +132,7 @@ class ServerBackend:
         mode: Mode = "hybrid",
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
+        weights: tuple[float, float] = (1.0, 1.0),
     ) -> list[ScoredPoint]:
         use_dense, use_sparse = check_query(dense, sparse, mode, fusion)
         if limit <= 0 or not (use_dense or use_sparse):
@@ -152,7 +153,9 @@ class ServerBackend:
             n = max(prefetch_limit, limit)
             prefetch = [m.Prefetch(query=q, using=u, filter=f, limit=n) for q, u in searches]
             fuse: Any = (
-                m.RrfQuery(rrf=m.Rrf(k=RRF_K)) if fusion == "rrf" else m.FusionQuery(fusion=m.Fusion.DBSF)
+                m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=list(weights)))
+                if fusion == "rrf"
+                else m.FusionQuery(fusion=m.Fusion.DBSF)
             )
             response = self.client.query_points(
                 self.collection, prefetch=prefetch, query=fuse, query_filter=f, limit=limit, with_payload=True

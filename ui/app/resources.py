@@ -65,6 +65,9 @@ def _warm(ctx: AppContext) -> None:
     try:
         ctx.runtime.embedder.embed_query("warm up")  # the first inference is slow too
         ctx.runtime.bm25  # noqa: B018 - loading is the point
+        lexicons = search_engine(ctx).lexicons
+        if lexicons is not None:
+            lexicons.prepare()  # cross-lingual search words (built once, kept on disk)
     except Exception as exc:  # noqa: BLE001 - shown on the page, not raised in a thread
         ctx.warm_error = str(exc) or type(exc).__name__
 
@@ -120,8 +123,7 @@ def search_engine(ctx: AppContext) -> Any:
     with _engine_lock:
         cached = ctx.engine_cache
         if cached is None or cached[0] != ctx.generation:
-            rt = ctx.runtime
-            cached = ctx.engine_cache = (ctx.generation, SearchEngine(ctx.index, rt.embedder, rt.bm25))
+            cached = ctx.engine_cache = (ctx.generation, SearchEngine.from_runtime(ctx.runtime))
         return cached[1]
 
 

@@ -1,0 +1,151 @@
+"""Cross-lingual keywords (search/lexicon.py): the real multilingual model over a real Dutch treaty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.sparse import Bm25Encoder
+from search.engine import SearchRequest
+from search.lexicon import Lexicon, Lexicons, content_terms, fingerprint
+
+QUERY = "legitimacy and validity of documents"  # Palermo Protocol, Art. 13
+
+
+def test_content_terms_drop_stop_words_and_add_pairs() -> None:
+    terms = content_terms("The identification of victims, by the police", "en", Bm25Encoder())
+    assert terms == [
+        "identification",
+        "victims",
+        "police",
+        "identification victims",
+        "victims police",
+    ]
+
+
+def test_nearest_keeps_only_close_words() -> None:
+    vecs = np.eye(3, dtype=np.float32)
+    lex = Lexicon("nl", "fp", ("kind", "arbeid", "straf"), vecs)
+    queries = np.array([[0.0, 0.95, 0.31], [0.6, 0.0, 0.8]], dtype=np.float32)
+    assert lex.nearest(queries, threshold=0.84) == ["arbeid"]  # the second is 0.8 from "straf"
+    assert lex.nearest(queries, threshold=0.5) == ["arbeid", "straf"]
+    assert Lexicon("nl", "fp", (), np.zeros((0, 3), np.float32)).nearest(queries) == []
+
+
+def test_save_load_round_trip_and_unreadable_file(tmp_path: Path) -> None:
+    lex = Lexicon("nl", "abc", ("kind", "arbeid"), np.eye(2, 4, dtype=np.float32))
+    lex.save(tmp_path / "nl.npz")
+    back = Lexicon.load(tmp_path / "nl.npz")
+    assert back is not None and (back.language, back.fingerprint, back.words) == (
+        "nl",
+        "abc",
+        ("kind", "arbeid"),
+    )
+    np.testing.assert_allclose(back.vectors, lex.vectors)
+    assert [p.name for p in tmp_path.iterdir()] == ["nl.npz"]  # no temporary file left
+    (tmp_path / "bad.npz").write_bytes(b"not a lexicon")
+    assert Lexicon.load(tmp_path / "bad.npz") is None
+
+
+def test_fingerprint_depends_on_model_and_documents_not_their_order() -> None:
+    a = fingerprint("e5", [("palermo", "1"), ("cets", "2")])
+    assert a == fingerprint("e5", [("cets", "2"), ("palermo", "1")])
+    assert a != fingerprint("minilm", [("palermo", "1"), ("cets", "2")])
+    assert a != fingerprint("e5", [("palermo", "1"), ("cets", "3")])
+
+
+class CountingEmbedder:
+    """The real embedder; counts the texts it embeds in batches (words of lexicons, query terms)."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+        self.spec = real.spec  # type: ignore[attr-defined]
+        self.embedded = 0
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        self.embedded += len(texts)
+        return self.real.embed_queries(texts)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def dutch(corpus_real: Path, tmp_path_factory: pytest.TempPathFactory):
+    """An index of the Dutch Palermo Protocol only, with the default multilingual model."""
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    data = tmp_path_factory.mktemp("lexicon")
+    built = build_index(
+        corpus_files(corpus_real, ["un_palermo_protocol_2000_nl"]), data, cache_dir=EVAL_CACHE / "cache"
+    )
+    yield built, data
+    built.close()
+
+
+@pytest.mark.slow
+def test_english_query_gets_dutch_words_of_the_index(dutch) -> None:
+    built, data = dutch
+    rt = built.runtime
+    lexicons = Lexicons(rt.index, rt.embedder, rt.spec.model_id, data / "lexicon")
+    assert lexicons.languages() == ["nl"]
+    found = lexicons.translate(QUERY, "en", rt.bm25)
+    assert set(found) == {"nl"} and "rechtsgeldigheid" in found["nl"]
+    assert lexicons.translate(QUERY, "nl", rt.bm25) == {}  # nothing to translate into
+    assert lexicons.translate(QUERY, "en", rt.bm25, only=["en"]) == {}  # filtered to English
+
+
+@pytest.mark.slow
+def test_hybrid_adds_them_to_bm25_and_marks_them_keyword_stays_literal(dutch) -> None:
+    built, _ = dutch
+    engine = built.engine()
+    _, sparse = engine.vectors(QUERY, "hybrid")
+    dutch_terms = set(built.runtime.bm25.encode_query("rechtsgeldigheid", "nl").indices)
+    weights = dict(zip(sparse.indices, sparse.values, strict=True))
+    assert dutch_terms and all(weights.get(t) == engine.options.lexicon_weight for t in dutch_terms)
+
+    top = engine.search(SearchRequest(QUERY, top_k=3)).hits[0]
+    assert (top.number, top.label) == ("13", "Artikel 13")
+    marked = {top.snippet.text[s:e].lower() for s, e in top.snippet.marks}
+    assert "rechtsgeldigheid" in marked  # the Dutch word the query matched is shown to the user
+
+    _, literal = engine.vectors(QUERY, "keyword")
+    assert not dutch_terms & set(literal.indices)
+    off = engine.with_options(translate_lexicon=False)
+    assert not dutch_terms & set(off.vectors(QUERY, "hybrid")[1].indices)
+
+
+@pytest.mark.slow
+def test_lexicon_is_kept_on_disk_and_rebuilt_only_for_new_words(corpus_real: Path, tmp_path: Path) -> None:
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    def index_of(stems: list[str]):
+        return build_index(
+            corpus_files(corpus_real, stems), tmp_path / "data", cache_dir=EVAL_CACHE / "cache"
+        )
+
+    folder = tmp_path / "lexicon"
+    built = index_of(["un_palermo_protocol_2000_nl"])
+    try:
+        rt = built.runtime
+        first = CountingEmbedder(rt.embedder)
+        words = Lexicons(rt.index, first, rt.spec.model_id, folder).get("nl")
+        assert words is not None and first.embedded == len(words.words) > 500
+        again = CountingEmbedder(rt.embedder)
+        reread = Lexicons(rt.index, again, rt.spec.model_id, folder).get("nl")
+        assert again.embedded == 0 and reread is not None and reread.words == words.words  # from disk
+    finally:
+        built.close()
+
+    # A second Dutch document changes the fingerprint: only the words not seen yet are embedded.
+    more = index_of(["un_palermo_protocol_2000_nl", "un_smuggling_of_migrants_protocol_2000_nl"])
+    try:
+        rt = more.runtime
+        third = CountingEmbedder(rt.embedder)
+        bigger = Lexicons(rt.index, third, rt.spec.model_id, folder).get("nl")
+        assert bigger is not None and bigger.fingerprint != words.fingerprint
+        assert set(words.words) < set(bigger.words)
+        assert third.embedded == len(set(bigger.words) - set(words.words)) > 0
+        i, j = words.words.index("rechtsgeldigheid"), bigger.words.index("rechtsgeldigheid")
+        np.testing.assert_allclose(bigger.vectors[j], words.vectors[i], atol=1e-3)  # reused (float16)
+    finally:
+        more.close()

@@ -3,8 +3,8 @@
 Builds (or reopens) the eval indexes under ``/tmp/ctkb-eval-cache`` with the default multilingual
 model, then prints: every mode on the gold set (overall and per kind), fusion, prefetch, glossary and
 lexicon variants, and the cross-lingual sets (``gold_nl.jsonl`` and the held-out
-``gold_nl_holdout.jsonl`` and ``gold_nl_holdout2.jsonl``) over the Dutch treaties, with and without
-the cross-lingual helpers, next to the same questions over the English texts.
+``gold_nl_holdout*.jsonl``) over the Dutch treaties, with and without the cross-lingual helpers, next
+to the same questions over the English texts.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = {
         name: load_qrels(GOLD_DIR / f"{name}.jsonl")
-        for name in ("gold_nl", "gold_nl_holdout", "gold_nl_holdout2")
+        for name in ("gold_nl", "gold_nl_holdout", "gold_nl_holdout2", "gold_nl_holdout3")
     }
     for name, stems, twin in (
         ("Dutch treaties", NL_TREATIES, False),

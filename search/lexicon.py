@@ -6,7 +6,8 @@ ctkb embeds the vocabulary of each document language once (a *lexicon*: every wo
 more in that language's documents) and, for a hybrid query, adds to the BM25 side the nearest word of
 each other language in the index for every content word and every pair of adjacent content words of
 the query ("travel documents" -> "reisdocumenten"), when their cosine reaches the model's calibrated
-threshold (multilingual-e5 only: other models get no lexicon). Keyword mode stays literal. Measured in docs/BENCHMARKS.md (cross-lingual sets, with held-out questions).
+threshold and clearly beats the next candidates (multilingual-e5 only: other models get no lexicon).
+Keyword mode stays literal. Measured in docs/BENCHMARKS.md (cross-lingual sets, with held-out questions).
 
 Lexicons are built after ingest (``ctkb ingest``), at app start or on first need, and kept under the
 data directory, keyed by the model and by the documents (id and sha256) of that language; a rebuild
@@ -29,6 +30,10 @@ import numpy as np
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 THRESHOLD = 0.84  # cosine of multilingual-e5-small "query: word" pairs (ModelSpec.word_threshold)
+# ... and the margin over the mean of the next NEIGHBOURS words: cosines run higher in some languages
+# (Georgian words score 0.85-0.94 against almost any English word), the margin holds across them.
+MARGIN = 0.03
+NEIGHBOURS = 9
 
 
 def words_of(text: str) -> list[str]:
@@ -45,13 +50,20 @@ class Lexicon:
     words: tuple[str, ...]
     vectors: np.ndarray  # (len(words), dim) float32
 
-    def nearest(self, queries: np.ndarray, threshold: float = THRESHOLD) -> list[str]:
-        """For each query row, the closest word when its cosine is at least ``threshold``."""
+    def nearest(self, queries: np.ndarray, threshold: float = THRESHOLD, margin: float = MARGIN) -> list[str]:
+        """For each query row, the closest word, when its cosine is at least ``threshold`` and stands
+        ``margin`` above the mean of the next nine (a word close to many words is no translation)."""
         if not self.words or len(queries) == 0:
             return []
         sims = queries @ self.vectors.T
         best = sims.argmax(axis=1)
-        return [self.words[j] for i, j in enumerate(best) if sims[i, j] >= threshold]
+        ranked = -np.sort(-sims, axis=1)[:, : NEIGHBOURS + 1]
+        others = ranked[:, 1:].mean(axis=1) if ranked.shape[1] > 1 else np.full(len(sims), -1.0)
+        return [
+            self.words[j]
+            for i, j in enumerate(best)
+            if sims[i, j] >= threshold and sims[i, j] - others[i] >= margin
+        ]
 
     def save(self, path: Path) -> None:
         """Written to a temporary file and renamed: a reader never sees half a lexicon."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from search.engine import SearchEngine
 from search.evaluation import GOLD_DIR, EvalReport, Qrel, evaluate, load_qrels
+from search.filters import SearchFilters
 from search.testing import (
     CORPUS_META,
     EN_TREATIES,
@@ -97,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     out["gold"] = report.as_json(verbose=True)
     if not args.skip_variants:
         print("\n".join(_variants(engine, gold)))
+    georgian = load_qrels(GOLD_DIR / "gold_ka_en.jsonl")
+    only_ka = SearchFilters(languages=("ka",))
+    for label, eng in (("", engine), (", without the lexicon", engine.with_options(translate_lexicon=False))):
+        rep = evaluate(eng, georgian, filters=only_ka)
+        print("\n".join(_mode_table(f"gold_ka_en (English over Georgian, language = ka){label}", rep)))
+        out[f"gold_ka_en{label}"] = rep.as_json(verbose=True)
     en.close()
 
     sets = {

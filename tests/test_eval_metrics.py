@@ -52,3 +52,30 @@ def test_load_qrels(tmp_path) -> None:
     bad.write_text('{"id": "x", "query": "q", "rel": {"a:1": 2}}\n{"id": "y"}\n', encoding="utf-8")
     with pytest.raises(InputError, match="bad.jsonl:2"):
         load_qrels(bad)
+
+
+def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) -> None:
+    """Each shipped set: unique ids across files, a primary answer per query, and every judged
+    provision exists in its source (``Artikel N`` in the Dutch treaty texts, for the Dutch sets)."""
+    import re
+
+    from search.evaluation import GOLD_DIR, load_qrels
+    from search.testing import CORPUS_META, NL_TREATIES
+
+    known = (
+        set(CORPUS_META) | set(NL_TREATIES) | {p.stem for p in (GOLD_DIR.parents[2] / "corpus").glob("*.pdf")}
+    )
+    ids: set[str] = set()
+    files = sorted(GOLD_DIR.glob("*.jsonl"))
+    assert {f.stem for f in files} >= {"gold", "gold_nl", "gold_nl_holdout", "gold_nl_holdout3", "gold_ka_en"}
+    for f in files:
+        for q in load_qrels(f):
+            assert q.id not in ids, (f.name, q.id)
+            ids.add(q.id)
+            assert max(q.rel.values()) == 2, (f.name, q.id)
+            for key in q.rel:
+                stem, number = key.split(":")
+                assert stem in known, (f.name, q.id, key)
+                if stem.endswith("_nl"):
+                    text = (corpus_real / f"{stem}.txt").read_text(encoding="utf-8")
+                    assert re.search(rf"^Artikel {number}\s*$", text, re.M), (f.name, q.id, key)

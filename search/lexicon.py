@@ -49,6 +49,7 @@ class Lexicon:
     fingerprint: str
     words: tuple[str, ...]
     vectors: np.ndarray  # (len(words), dim) float32
+    model_id: str = ""  # vectors are reused for a rebuild only with the same model
 
     def nearest(self, queries: np.ndarray, threshold: float = THRESHOLD, margin: float = MARGIN) -> list[str]:
         """For each query row, the closest word, when its cosine is at least ``threshold`` and stands
@@ -75,6 +76,7 @@ class Lexicon:
                     f,
                     language=self.language,
                     fingerprint=self.fingerprint,
+                    model_id=self.model_id,
                     words=np.array(self.words, dtype=str),
                     vectors=self.vectors.astype(np.float16),
                 )
@@ -93,6 +95,7 @@ class Lexicon:
                     str(data["fingerprint"]),
                     tuple(str(w) for w in data["words"]),
                     data["vectors"].astype(np.float32),
+                    str(data["model_id"]),
                 )
         except (OSError, ValueError, KeyError):
             return None
@@ -182,6 +185,8 @@ class Lexicons:
                 vocab.update(words_of(stored.chunk.text))
                 vocab.update(words_of(stored.chunk.heading))
         words = tuple(sorted(vocab))
+        if old is not None and old.model_id != self.model_id:
+            old = None  # another model's vectors: embed everything again
         known = {w: i for i, w in enumerate(old.words)} if old is not None else {}
         new = [w for w in words if w not in known]
         fresh = dict(zip(new, self.embedder.embed_queries(new), strict=True)) if new else {}
@@ -189,7 +194,7 @@ class Lexicons:
         vectors = np.zeros((len(words), dim), dtype=np.float32)
         for i, w in enumerate(words):
             vectors[i] = fresh[w] if w in fresh else old.vectors[known[w]]  # type: ignore[union-attr]
-        return Lexicon(language, fp, words, vectors)
+        return Lexicon(language, fp, words, vectors, self.model_id)
 
     def translate(
         self, text: str, query_language: str, bm25: Any, only: Sequence[str] = ()

@@ -47,13 +47,15 @@ def test_nearest_skips_a_word_that_is_barely_closer_than_the_rest() -> None:
 
 
 def test_save_load_round_trip_and_unreadable_file(tmp_path: Path) -> None:
-    lex = Lexicon("nl", "abc", ("kind", "arbeid"), np.eye(2, 4, dtype=np.float32))
+    lex = Lexicon("nl", "abc", ("kind", "arbeid"), np.eye(2, 4, dtype=np.float32), "e5")
     lex.save(tmp_path / "nl.npz")
     back = Lexicon.load(tmp_path / "nl.npz")
-    assert back is not None and (back.language, back.fingerprint, back.words) == (
+    assert back is not None
+    assert (back.language, back.fingerprint, back.words, back.model_id) == (
         "nl",
         "abc",
         ("kind", "arbeid"),
+        "e5",
     )
     np.testing.assert_allclose(back.vectors, lex.vectors)
     assert [p.name for p in tmp_path.iterdir()] == ["nl.npz"]  # no temporary file left
@@ -148,6 +150,13 @@ def test_lexicon_is_kept_on_disk_and_rebuilt_only_for_new_words(corpus_real: Pat
         again = CountingEmbedder(rt.embedder)
         reread = Lexicons(rt.index, again, rt.spec.model_id, folder).get("nl")
         assert again.embedded == 0 and reread is not None and reread.words == words.words  # from disk
+        other = CountingEmbedder(rt.embedder)
+        Lexicons(rt.index, other, "another-model", tmp_path / "other").get("nl")
+        (tmp_path / "other" / "nl.npz").replace(folder / "nl.npz")  # a lexicon of another model
+        mixed = CountingEmbedder(rt.embedder)
+        rebuilt = Lexicons(rt.index, mixed, rt.spec.model_id, folder).get("nl")
+        assert mixed.embedded == len(words.words) and rebuilt is not None  # nothing reused
+        assert rebuilt.model_id == rt.spec.model_id
     finally:
         built.close()
 
@@ -164,3 +173,21 @@ def test_lexicon_is_kept_on_disk_and_rebuilt_only_for_new_words(corpus_real: Pat
         np.testing.assert_allclose(bigger.vectors[j], words.vectors[i], atol=1e-3)  # reused (float16)
     finally:
         more.close()
+
+
+@pytest.mark.slow
+def test_ctkb_ingest_prepares_the_lexicon(
+    corpus_real: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from search.testing import EVAL_CACHE
+    from ui.cli import main
+
+    monkeypatch.setenv("CTKB_CACHE_DIR", str(EVAL_CACHE / "cache"))  # the model built once for all tests
+    source = corpus_real / "un_palermo_protocol_2000_nl.txt"
+    args = ["--data-dir", str(tmp_path / "data"), "--language", "nl"]
+    assert main(["ingest", str(source), *args]) == 0
+    saved = Lexicon.load(tmp_path / "data" / "lexicon" / "nl.npz")
+    assert saved is not None and "reisdocumenten" in saved.words
+    assert f"lexicons: nl {len(saved.words)} words" in capsys.readouterr().err
+    assert main(["ingest", str(source), *args]) == 0  # unchanged: nothing to prepare
+    assert "lexicons" not in capsys.readouterr().err

@@ -74,6 +74,20 @@ def test_search_json_shape_and_citation(index_args: list[str], capsys: pytest.Ca
     assert top["snippet"]["marks"], "query terms are marked in the snippet"
 
 
+def test_eval_takes_the_search_filters(
+    index_args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rel = {"veloria_ctip_law_draft_v2:12": 2}
+    gold.write_text(json.dumps({"id": "q1", "query": "Article 12", "rel": rel}) + "\n", encoding="utf-8")
+    argv = ["eval", str(gold), "--mode", "hybrid", "--json", *index_args]
+    only_v2 = _json(capsys, [*argv, "--doc", "veloria_ctip_law_draft_v2"])
+    elsewhere = _json(capsys, [*argv, "--doc", "veloria_nrm_sop"])
+    assert isinstance(only_v2, dict) and isinstance(elsewhere, dict)
+    assert only_v2["modes"]["hybrid"]["all"]["mrr@10"] == 1.0
+    assert elsewhere["modes"]["hybrid"]["all"]["ndcg@10"] == 0.0
+
+
 def test_search_filters_and_reference(index_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     out = _json(capsys, ["search", "Article 12", "--doc", "veloria_ctip_law_draft_v1", "--json", *index_args])
     assert isinstance(out, dict)

@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("qrels", type=Path, nargs="?", help="gold set (default: the one shipped with ctkb)")
     p.add_argument("--mode", action="append", choices=("hybrid", "semantic", "keyword"))
     p.add_argument("--verbose", action="store_true", help="per-query figures")
+    _add_filter_options(p)
     _add_index_options(p)
     p.set_defaults(func=cli_search.evaluate)
 

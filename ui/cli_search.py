@@ -104,7 +104,7 @@ def evaluate(args: argparse.Namespace) -> Outcome:
     try:
         engine = _engine(runtime)
         modes = tuple(args.mode) if args.mode else ("hybrid", "semantic", "keyword")
-        report = run_eval(engine, qrels, modes)
+        report = run_eval(engine, qrels, modes, filters=_filters(args))
     finally:
         runtime.close()
     return Outcome(report.table(verbose=args.verbose), report.as_json(verbose=args.verbose))

@@ -118,11 +118,7 @@ class SearchEngine:
     def from_runtime(cls, runtime: Any, options: SearchOptions | None = None) -> SearchEngine:
         """An engine over a runtime's index and model, its lexicons kept in the data directory
         (none for a model without a calibrated word threshold, e.g. the English-only MiniLM)."""
-        spec = runtime.spec
-        lexicons = None
-        if spec.word_threshold is not None:
-            folder = runtime.settings.data_dir / "lexicon"
-            lexicons = Lexicons(runtime.index, runtime.embedder, spec.model_id, folder, spec.word_threshold)
+        lexicons = Lexicons.for_runtime(runtime)
         return cls(runtime.index, runtime.embedder, runtime.bm25, options, lexicons=lexicons)
 
     def with_options(self, **changes: Any) -> SearchEngine:
@@ -178,19 +174,13 @@ class SearchEngine:
             lexicon: dict[str, list[str]] = {}
             if o.translate_lexicon and self.lexicons is not None:
                 lexicon = self.lexicons.translate(text, query_language(text), self.bm25, languages)
-            cached = (glossary, lexicon)
-            if len(self._translation_cache) >= 512:
-                self._translation_cache.pop(next(iter(self._translation_cache)))
-            self._translation_cache[key] = cached
+            cached = _remember(self._translation_cache, key, (glossary, lexicon))
         return cached
 
     def _embed(self, text: str) -> tuple[float, ...]:
         vec = self._dense_cache.get(text)
         if vec is None:
-            vec = tuple(float(x) for x in self.embedder.embed_query(text))
-            if len(self._dense_cache) >= 512:
-                self._dense_cache.pop(next(iter(self._dense_cache)))
-            self._dense_cache[text] = vec
+            vec = _remember(self._dense_cache, text, tuple(float(x) for x in self.embedder.embed_query(text)))
         self._dense_probe = vec
         return vec
 
@@ -323,6 +313,14 @@ def _break_ties(hits: list[Hit], query: str) -> list[Hit]:
 
     # last, a fixed order: Qdrant returns equal scores in an order that can differ between runs
     return sorted(hits, key=lambda h: (-round(h.score, 6), -coverage(h), h.doc_id, h.provision_id))
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any, size: int = 512) -> Any:
+    """Store ``value`` in a bounded cache (the oldest entry goes first) and return it."""
+    if len(cache) >= size:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+    return value
 
 
 def _union(base: Any, others: Sequence[Any], weight: float = 1.0) -> Any:

@@ -58,8 +58,9 @@ class Lexicon:
             return []
         sims = queries @ self.vectors.T
         best = sims.argmax(axis=1)
-        ranked = -np.sort(-sims, axis=1)[:, : NEIGHBOURS + 1]
-        others = ranked[:, 1:].mean(axis=1) if ranked.shape[1] > 1 else np.full(len(sims), -1.0)
+        top = min(NEIGHBOURS + 1, sims.shape[1])  # the best and its next nine: no full sort per query
+        ranked = -np.sort(np.partition(-sims, top - 1, axis=1)[:, :top], axis=1)
+        others = ranked[:, 1:].mean(axis=1) if top > 1 else np.full(len(sims), -1.0)
         return [
             self.words[j]
             for i, j in enumerate(best)
@@ -132,6 +133,16 @@ class Lexicons:
         self._docs: dict[str, list[Any]] | None = None
         self._loaded: dict[str, Lexicon] = {}
         self._lock = threading.Lock()  # the app's warm-up thread and a search may ask at once
+
+    @classmethod
+    def for_runtime(cls, runtime: Any) -> Lexicons | None:
+        """The lexicons of a runtime's index, kept in ``<data_dir>/lexicon``; ``None`` for a model
+        without a calibrated word threshold (e.g. the English-only MiniLM)."""
+        spec = runtime.spec
+        if spec.word_threshold is None:
+            return None
+        folder = runtime.settings.data_dir / "lexicon"
+        return cls(runtime.index, runtime.embedder, spec.model_id, folder, spec.word_threshold)
 
     def languages(self) -> list[str]:
         return sorted(self._documents())

@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             cache_dir=args.cache / "cache",
         )
         print(f"# {name} index in {time.perf_counter() - t0:.0f}s")
+        engine = built.engine()
         for set_name, qrels in sets.items():
-            engine = built.engine()
             rep = evaluate(engine, [_english_twin(q) for q in qrels] if twin else qrels)
             print("\n".join(_mode_table(f"{set_name} over {name}", rep)))
             out[f"{set_name} / {name}"] = rep.as_json(verbose=True)

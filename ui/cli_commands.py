@@ -69,9 +69,9 @@ def ingest(args: argparse.Namespace) -> Outcome:
 
 def _prepare_lexicons(runtime: Any) -> None:
     """Cross-lingual search words for the new documents now, so the first search does not wait."""
-    from search.engine import SearchEngine
+    from search.lexicon import Lexicons
 
-    lexicons = SearchEngine.from_runtime(runtime).lexicons
+    lexicons = Lexicons.for_runtime(runtime)
     if lexicons is None:
         return
     t0 = time.perf_counter()

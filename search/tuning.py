@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = {
         name: load_qrels(GOLD_DIR / f"{name}.jsonl")
-        for name in ("gold_nl", "gold_nl_holdout", "gold_nl_holdout2", "gold_nl_holdout3")
+        for name in ("gold_nl", "gold_nl_holdout", "gold_nl_holdout2", "gold_nl_holdout3", "gold_nl_holdout4")
     }
     for name, stems, twin in (
         ("Dutch treaties", NL_TREATIES, False),

@@ -132,7 +132,9 @@ class Lexicons:
         self.threshold = threshold
         self._docs: dict[str, list[Any]] | None = None
         self._loaded: dict[str, Lexicon] = {}
-        self._lock = threading.Lock()  # the app's warm-up thread and a search may ask at once
+        # the app's warm-up thread and a search may ask at once: one build per language at a time
+        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
 
     @classmethod
     def for_runtime(cls, runtime: Any) -> Lexicons | None:
@@ -156,16 +158,19 @@ class Lexicons:
             self._docs = docs
         return self._docs
 
-    def prepare(self, skip: Sequence[str] = ("en",)) -> list[Lexicon]:
-        """Build (or load) now the lexicons of every document language but ``skip``: after ingest and
-        at app start, so the first search does not wait. English is left to the first non-English
-        query by default: English questions over documents in other languages are the usual case."""
-        found = [self.get(lang) for lang in self.languages() if lang not in skip]
+    def prepare(self) -> list[Lexicon]:
+        """Build (or load) now the lexicon of every document language: after ingest and at app start,
+        so that no search waits for one. English comes last: English questions over documents in
+        other languages are the usual case, Georgian or Russian questions over English text the next."""
+        order = sorted(self.languages(), key=lambda lang: (lang == "en", lang))
+        found = [self.get(lang) for lang in order]
         return [lex for lex in found if lex is not None]
 
     def get(self, language: str) -> Lexicon | None:
         """The lexicon of ``language`` (``None`` if the index holds no document in it)."""
-        with self._lock:
+        with self._lock:  # one lock per language: a search needing Georgian never waits for English
+            lock = self._locks.setdefault(language, threading.Lock())
+        with lock:
             return self._get(language)
 
     def _get(self, language: str) -> Lexicon | None:

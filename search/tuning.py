@@ -4,7 +4,7 @@ Builds (or reopens) the eval indexes under ``/tmp/ctkb-eval-cache`` with the def
 model, then prints: every mode on the gold set (overall and per kind), fusion, prefetch, glossary and
 lexicon variants, and the cross-lingual sets (``gold_nl.jsonl`` and the held-out
 ``gold_nl_holdout*.jsonl``) over the Dutch treaties, with and without the cross-lingual helpers, next
-to the same questions over the English texts.
+to the same questions over the English texts, and Georgian and Russian questions over the English texts.
 """
 
 from __future__ import annotations
@@ -137,6 +137,14 @@ def main(argv: list[str] | None = None) -> int:
                 ):
                     variant = evaluate(engine.with_options(**opts), qrels, ("hybrid",))
                     print(_row(f"{set_name}: {label}", variant, "hybrid"))
+        if twin:  # Georgian and Russian questions over the English texts
+            for set_name in ("gold_ka_over_en", "gold_ru_over_en"):
+                qrels = load_qrels(GOLD_DIR / f"{set_name}.jsonl")
+                rep = evaluate(engine, qrels)
+                print("\n".join(_mode_table(f"{set_name} over {name}", rep)))
+                out[f"{set_name} / {name}"] = rep.as_json(verbose=True)
+                variant = evaluate(engine.with_options(translate_lexicon=False), qrels, ("hybrid",))
+                print(_row(f"{set_name}: hybrid without the lexicon", variant, "hybrid"))
         built.close()
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -67,7 +67,14 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
     )
     ids: set[str] = set()
     files = sorted(GOLD_DIR.glob("*.jsonl"))
-    assert {f.stem for f in files} >= {"gold", "gold_nl", "gold_nl_holdout", "gold_nl_holdout3", "gold_nl_holdout4", "gold_ka_en"}
+    assert {f.stem for f in files} >= {
+        "gold",
+        "gold_nl",
+        "gold_nl_holdout",
+        "gold_nl_holdout3",
+        "gold_nl_holdout4",
+        "gold_ka_en",
+    }
     for f in files:
         for q in load_qrels(f):
             assert q.id not in ids, (f.name, q.id)

@@ -38,8 +38,12 @@ def _cli_index_args(settings: Settings) -> list[str]:
 def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
     files = write_laws(tmp_path / "src")
     runtime = Runtime(_settings(tmp_path, backend))
+    optimized: list[bool] = []  # what the real optimize() returned, one entry per call
+    real_optimize = runtime.index.optimize
+    runtime.index.optimize = lambda: optimized.append(real_optimize()) or optimized[-1]  # type: ignore[method-assign]
     try:
         first = ingest_paths(runtime, [tmp_path / "src"])
+        assert len(optimized) == 1  # after a run that wrote something
         assert [(r.doc_id, r.status, r.provisions) for r in first] == [
             ("testland_guide", "added", 3),
             ("testland_law", "added", 6),
@@ -55,11 +59,13 @@ def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
         again = ingest_paths(runtime, [tmp_path / "src"])
         assert [r.status for r in again] == ["unchanged", "unchanged"]
         assert runtime.index.count_points() == points
+        assert len(optimized) == 1  # nothing written: nothing to optimise
 
         # A changed file replaces its document: article 6 is gone, nothing of it stays behind.
         files["law"].write_text(LAW_V1.split("Article 6")[0], encoding="utf-8")
         changed = ingest_paths(runtime, [files["law"]])
         assert [(r.status, r.provisions) for r in changed] == [("updated", 5)]
+        assert len(optimized) == 2
         numbers = [c.chunk.number for c in runtime.index.chunks("testland_law")]
         assert numbers == ["", "1", "2", "3", "4", "5"]
         assert runtime.index.count_points() < points

@@ -191,3 +191,53 @@ def test_ctkb_ingest_prepares_the_lexicon(
     assert f"lexicons: nl {len(saved.words)} words" in capsys.readouterr().err
     assert main(["ingest", str(source), *args]) == 0  # unchanged: nothing to prepare
     assert "lexicons" not in capsys.readouterr().err
+
+
+class GatedEmbedder(CountingEmbedder):
+    """The real embedder, except that a batch of English words waits until ``release`` is set."""
+
+    def __init__(self, real: object) -> None:
+        import threading
+
+        super().__init__(real)
+        self.english_started = threading.Event()
+        self.release = threading.Event()
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if "trafficking" in texts:  # the English lexicon's words
+            self.english_started.set()
+            assert self.release.wait(60)
+        return super().embed_queries(texts)
+
+
+@pytest.mark.slow
+def test_prepare_builds_every_language_english_last_and_none_waits_for_another(
+    corpus_real: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    stems = ["un_palermo_protocol_2000", "un_palermo_protocol_2000_nl"]
+    built = build_index(corpus_files(corpus_real, stems), tmp_path / "data", cache_dir=EVAL_CACHE / "cache")
+    try:
+        rt = built.runtime
+        prepared = Lexicons(rt.index, rt.embedder, rt.spec.model_id, tmp_path / "a").prepare()
+        assert [lex.language for lex in prepared] == ["nl", "en"]
+        assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["en.npz", "nl.npz"]
+
+        gated = GatedEmbedder(rt.embedder)
+        lexicons = Lexicons(rt.index, gated, rt.spec.model_id, tmp_path / "b")
+        english = threading.Thread(target=lexicons.get, args=("en",))
+        english.start()
+        try:
+            assert gated.english_started.wait(60)
+            dutch = lexicons.get("nl")  # built while the English build is still held
+            assert dutch is not None and "mensenhandel" in dutch.words
+            assert english.is_alive()
+        finally:
+            gated.release.set()
+            english.join(60)
+        assert lexicons.get("en") is not None and not english.is_alive()
+    finally:
+        built.close()

@@ -244,6 +244,19 @@ def test_rrf_weights_decide_between_the_two_sides(index: DocumentIndex) -> None:
         assert hits[0].score == pytest.approx(1.0 / RRF_K), weights  # weight 1.0 at rank 0
 
 
+def test_optimize_keeps_every_point_and_answer(index: DocumentIndex) -> None:
+    _three_docs(index)
+    write_version(index, "many", 1, 40)
+    probes = [(axis(i), query_sparse(w)) for i, w in enumerate(["compensation", "shelter", "victims"])]
+    before = [[h.stored.point_id for h in index.query(d, sp, limit=10)] for d, sp in probes]
+    points, documents = index.count_points(), index.documents()
+    assert isinstance(index.optimize(), bool)
+    assert index.count_points() == points and index.documents() == documents
+    assert [[h.stored.point_id for h in index.query(d, sp, limit=10)] for d, sp in probes] == before
+    assert index.optimize() is False  # nothing left to do
+    assert len(index.chunks("many")) == 40
+
+
 def test_queries_never_return_records_or_pending(index: DocumentIndex) -> None:
     _three_docs(index)
     metas = meta("pend", title="Pending")
@@ -394,3 +407,31 @@ def test_a_failed_write_leaves_the_old_version(index: DocumentIndex, monkeypatch
         write_version(index, "a", 2, 6)
     monkeypatch.setattr(index.backend, "upsert", real)
     assert check_invariants(index) == {"a": 1}  # the failed run was discarded at once
+
+
+def test_edge_optimize_builds_the_vector_index(tmp_path: Path) -> None:
+    """Past Qdrant's indexing threshold (~6.5k vectors of 384 floats) optimize builds the HNSW index;
+    Edge has no background optimizer, so an ingest run calls it (``Ingestor.ingest``)."""
+    import numpy as np
+
+    from ingest.store.edge import EdgeBackend
+
+    n, dim = 8000, 384
+    rng = np.random.default_rng(3)
+    vecs = rng.normal(size=(n, dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    rows = [tuple(float(x) for x in v) for v in vecs]
+    idx = DocumentIndex(EdgeBackend(tmp_path / "index"))
+    idx.ensure("test-384", dim)
+    idx.replace_document(meta("big"), n, embedded([f"provision {i}" for i in range(n)], vectors=rows))
+    shard = idx.backend.shard  # type: ignore[attr-defined]
+    indexed = shard.info().indexed_vectors_count
+    assert idx.optimize() is True
+    assert shard.info().indexed_vectors_count > indexed
+    assert idx.optimize() is False
+    for i in (0, 4321, n - 1):
+        assert idx.query(rows[i], None, mode="semantic", limit=1)[0].stored.chunk.text == f"provision {i}"
+    idx.close()
+    again = DocumentIndex(EdgeBackend(tmp_path / "index"))
+    assert again.count_points() == n + 2 and len(again.chunks("big")) == n  # + document and info records
+    again.close()

@@ -176,6 +176,17 @@ class EdgeBackend:
             self._shard.flush()
             self._dirty = False
 
+    def optimize(self) -> bool:
+        """Run Qdrant's segment optimizers now (merge small segments, build the HNSW index of a segment
+        past the indexing threshold); True if anything changed. Edge has no background optimizer: without
+        this, every search scans all vectors (100k provisions: hybrid p50 103 -> 38 ms once optimised)."""
+        if self._shard is None:
+            return False
+        self.flush()
+        changed = bool(self._shard.optimize())
+        self._dirty = self._dirty or changed
+        return changed
+
     def close(self) -> None:
         if self._shard is not None:
             self.flush()

@@ -230,6 +230,10 @@ class DocumentIndex:
     def flush(self) -> None:
         self.backend.flush()
 
+    def optimize(self) -> bool:
+        """Let the engine merge segments and build its vector index now (after an ingest run)."""
+        return self.backend.optimize()
+
     def close(self) -> None:
         self.backend.close()
 

@@ -177,6 +177,10 @@ class ServerBackend:
     def flush(self) -> None:
         """Nothing to do: the server persists every acknowledged write (``wait=True``)."""
 
+    def optimize(self) -> bool:
+        """Nothing to do: a Qdrant server optimises in the background; local mode always scans."""
+        return False
+
     def close(self) -> None:
         self.client.close()
 

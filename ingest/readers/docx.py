@@ -1,4 +1,5 @@
-"""DOCX reader (python-docx): body paragraphs and table cells in order.
+"""DOCX reader (python-docx): body paragraphs and table cells in order, with Word's automatic numbering
+written out ("Article 3." before a paragraph numbered by a list definition: ``docx_numbering.py``).
 
 Word files carry no reliable page numbers, so the whole text is page 1 unless the author put explicit
 page breaks (``w:br w:type="page"`` or ``pageBreakBefore``); then pages split there.
@@ -15,6 +16,7 @@ from docx.oxml.ns import qn
 
 from ingest.errors import InputError
 from ingest.model import PageText
+from ingest.readers.docx_numbering import Numbering
 
 _PAGE_BREAK = "\f"
 _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:sdt")
@@ -30,7 +32,7 @@ def read_docx(path: Path) -> list[PageText]:
             raise InputError("empty file")
         document = docx.Document(str(path))
         body = document.element.body
-        text = "\n".join(_blocks(body))
+        text = "\n".join(_blocks(body, Numbering.of(document)))
     except InputError:
         raise
     except OSError as exc:
@@ -42,16 +44,16 @@ def read_docx(path: Path) -> list[PageText]:
     return [PageText(number=i + 1, text=page.strip("\n")) for i, page in enumerate(text.split(_PAGE_BREAK))]
 
 
-def _blocks(parent: Any) -> Iterator[str]:
+def _blocks(parent: Any, numbering: Numbering) -> Iterator[str]:
     """Lines of the block-level children (paragraphs, tables, content controls) in order."""
     for child in parent.iterchildren():
         if child.tag == _P:
-            yield _paragraph(child)
+            yield _paragraph(child, numbering.label(child))
         elif child.tag == _TBL:
             for row in child.iterchildren(_TR):
                 seen: set[str] = set()
                 for cell in row.iterchildren(_TC):
-                    lines = [line for line in _blocks(cell) if line.strip()]
+                    lines = [line for line in _blocks(cell, numbering) if line.strip()]
                     key = "\n".join(lines)
                     if key and key not in seen:  # horizontally merged cells repeat their text
                         seen.add(key)
@@ -59,15 +61,16 @@ def _blocks(parent: Any) -> Iterator[str]:
         elif child.tag == _SDT:
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                yield from _blocks(content)
+                yield from _blocks(content, numbering)
 
 
-def _paragraph(p: Any) -> str:
-    """Text of one paragraph; page breaks become form feeds, line breaks newlines."""
+def _paragraph(p: Any, label: str = "") -> str:
+    """Text of one paragraph after its list label; page breaks become form feeds, line breaks newlines."""
     parts: list[str] = []
     ppr = p.find(_PPR)
     if ppr is not None and ppr.find(_BREAK_BEFORE) is not None:
         parts.append(_PAGE_BREAK)
+    parts.append(label)
     for el in p.iter():
         if el.tag == _T:
             parts.append(el.text or "")

@@ -1,0 +1,235 @@
+"""Word's automatic numbering, rendered as the text a reader sees ("Article 3.", "(b)", "iv.").
+
+Drafts of laws are often numbered by Word itself (``w:numPr`` on a paragraph or on its style, defined in
+``numbering.xml``): the numbers are not in the text, so without this the parser would find no article.
+Supported: direct and style numbering (with ``basedOn`` inheritance and ``numStyleLink``), multi-level
+templates (``%1.%2``), ``start`` / ``startOverride`` / ``lvlRestart``, ``isLgl``, the suffix, and the
+formats decimal, decimalZero, upper/lower letter and roman, Russian letters and ordinal; bullets and
+``none`` give no label; other formats fall back to decimal.
+
+Counters follow Word: lists that share an abstract definition continue one another, unless a list
+instance overrides its start (then it counts on its own).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from docx.oxml.ns import qn
+
+_LEVELS = 9
+_PLACEHOLDER = re.compile(r"%([1-9])")
+_RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"  # Word's russianLower sequence (no ё, й, ъ, ы, ь)
+_ROMAN: tuple[tuple[int, str], ...] = (
+    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+    (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+)  # fmt: skip
+
+
+def _val(el: Any, tag: str) -> str | None:
+    child = el.find(qn(tag)) if el is not None else None
+    return child.get(qn("w:val")) if child is not None else None
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Level:
+    start: int = 1
+    fmt: str = "decimal"
+    text: str = ""
+    suffix: str = " "
+    restart: int | None = None  # the level whose use restarts this one (None: the one just above)
+    legal: bool = False  # isLgl: every referenced level shown as decimal
+
+    @classmethod
+    def parse(cls, lvl: Any) -> Level:
+        suff = _val(lvl, "w:suff") or "tab"
+        restart = _val(lvl, "w:lvlRestart")
+        return cls(
+            start=_int(_val(lvl, "w:start"), 1),  # the schema's default is 0; Word always writes it
+            fmt=_val(lvl, "w:numFmt") or "decimal",
+            text=_val(lvl, "w:lvlText") or "",
+            suffix={"tab": " ", "space": " "}.get(suff, ""),
+            restart=None if restart is None else _int(restart, 0),
+            legal=lvl.find(qn("w:isLgl")) is not None,
+        )
+
+
+@dataclass
+class _Counters:
+    levels: dict[int, Level]
+    values: list[int | None] = field(default_factory=lambda: [None] * _LEVELS)
+
+    def advance(self, ilvl: int) -> None:
+        level = self.levels.get(ilvl, Level())
+        current = self.values[ilvl]
+        self.values[ilvl] = level.start if current is None else current + 1
+        for deeper in range(ilvl + 1, _LEVELS):
+            restart = self.levels.get(deeper, Level()).restart
+            if restart is None or (restart > 0 and ilvl <= restart - 1):  # 1-based; 0: never
+                self.values[deeper] = None
+
+    def label(self, ilvl: int) -> str:
+        level = self.levels.get(ilvl)
+        if level is None or level.fmt == "bullet" or not level.text:
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            i = int(m.group(1)) - 1
+            ref = self.levels.get(i, Level())
+            current = self.values[i]
+            value = current if current is not None else ref.start
+            return format_number(value, "decimal" if level.legal and i != ilvl else ref.fmt)
+
+        text = _PLACEHOLDER.sub(number, level.text).strip()
+        return f"{text}{level.suffix}" if text else ""
+
+
+def format_number(value: int, fmt: str) -> str:
+    """``value`` in one of Word's number formats (``ST_NumberFormat``); unknown formats: decimal."""
+    if fmt == "none":
+        return ""
+    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+        letter = "abcdefghijklmnopqrstuvwxyz"[(value - 1) % 26] * ((value - 1) // 26 + 1)
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt in ("russianLower", "russianUpper") and value > 0:
+        n = len(_RUSSIAN)
+        letter = _RUSSIAN[(value - 1) % n] * ((value - 1) // n + 1)
+        return letter if fmt == "russianLower" else letter.upper()
+    if fmt in ("lowerRoman", "upperRoman") and 0 < value < 4000:
+        out, rest = "", value
+        for amount, digits in _ROMAN:
+            while rest >= amount:
+                out, rest = out + digits, rest - amount
+        return out if fmt == "lowerRoman" else out.upper()
+    if fmt == "decimalZero":
+        return f"{value:02d}"
+    if fmt == "ordinal":
+        suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+        return f"{value}{suffix}"
+    return str(value)
+
+
+class Numbering:
+    """The numbering of one document; ``label(p)`` is called on every paragraph in reading order."""
+
+    def __init__(self, numbering: Any | None, styles: Any | None) -> None:
+        self._abstract: dict[str, Any] = {}
+        self._nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        self._style_num: dict[str, tuple[str | None, int | None]] = {}  # styleId -> (numId, ilvl)
+        self._style_parent: dict[str, str] = {}
+        self._counters: dict[str, _Counters] = {}
+        if numbering is not None:
+            for a in numbering.iterchildren(qn("w:abstractNum")):
+                self._abstract[a.get(qn("w:abstractNumId"))] = a
+            for n in numbering.iterchildren(qn("w:num")):
+                overrides = {}
+                for o in n.iterchildren(qn("w:lvlOverride")):
+                    start = _val(o, "w:startOverride")
+                    if start is not None:
+                        overrides[_int(o.get(qn("w:ilvl")), 0)] = _int(start, 1)
+                self._nums[n.get(qn("w:numId"))] = (_val(n, "w:abstractNumId") or "", overrides)
+        if styles is not None:
+            for s in styles.iterchildren(qn("w:style")):
+                sid = s.get(qn("w:styleId"))
+                num_pr = s.find(qn("w:pPr") + "/" + qn("w:numPr"))
+                if num_pr is not None:
+                    ilvl = _val(num_pr, "w:ilvl")
+                    self._style_num[sid] = (_val(num_pr, "w:numId"), None if ilvl is None else _int(ilvl, 0))
+                parent = _val(s, "w:basedOn")
+                if parent:
+                    self._style_parent[sid] = parent
+
+    @classmethod
+    def of(cls, document: Any) -> Numbering:
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            numbering = None
+        return cls(numbering, document.styles.element)
+
+    def label(self, p: Any) -> str:
+        """The label Word shows before paragraph ``p`` (advancing its list), or ""."""
+        found = self._numbering_of(p)
+        if found is None:
+            return ""
+        num_id, ilvl = found
+        counters = self._counters_of(num_id)
+        if counters is None or not 0 <= ilvl < _LEVELS:
+            return ""
+        counters.advance(ilvl)
+        return counters.label(ilvl)
+
+    def _numbering_of(self, p: Any) -> tuple[str, int] | None:
+        ppr = p.find(qn("w:pPr"))
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        num_id = _val(num_pr, "w:numId") if num_pr is not None else None
+        ilvl_text = _val(num_pr, "w:ilvl") if num_pr is not None else None
+        style = _val(ppr, "w:pStyle") if ppr is not None else None
+        if num_id is None and style is not None:
+            style_num, style_ilvl = self._style_numbering(style)
+            num_id = style_num
+            if ilvl_text is None and style_ilvl is not None:
+                ilvl_text = str(style_ilvl)
+            elif ilvl_text is None and num_id is not None:
+                ilvl_text = str(self._level_of_style(num_id, style))
+        if num_id is None or num_id == "0":  # numId 0: numbering explicitly removed
+            return None
+        return num_id, _int(ilvl_text, 0)
+
+    def _style_numbering(self, style: str) -> tuple[str | None, int | None]:
+        seen: set[str] = set()
+        current: str | None = style
+        while current is not None and current not in seen:
+            seen.add(current)
+            if current in self._style_num:
+                return self._style_num[current]
+            current = self._style_parent.get(current)
+        return None, None
+
+    def _abstract_of(self, num_id: str) -> Any | None:
+        abstract_id = self._nums.get(num_id, ("", {}))[0]
+        abstract = self._abstract.get(abstract_id)
+        link = _val(abstract, "w:numStyleLink") if abstract is not None else None
+        if link is not None:  # the definition lives with the numbering style it links to
+            linked_num, _ = self._style_numbering(link)
+            target = self._abstract.get(self._nums.get(linked_num or "", ("", {}))[0])
+            abstract = target if target is not None else abstract
+        return abstract
+
+    def _level_of_style(self, num_id: str, style: str) -> int:
+        abstract = self._abstract_of(num_id)
+        if abstract is not None:
+            for lvl in abstract.iterchildren(qn("w:lvl")):
+                if _val(lvl, "w:pStyle") == style:
+                    return _int(lvl.get(qn("w:ilvl")), 0)
+        return 0
+
+    def _counters_of(self, num_id: str) -> _Counters | None:
+        if num_id not in self._nums:
+            return None
+        abstract = self._abstract_of(num_id)
+        if abstract is None:
+            return None
+        _, overrides = self._nums[num_id]
+        key = f"num:{num_id}" if overrides else f"abstract:{id(abstract)}"
+        if key not in self._counters:
+            levels = {}
+            for lvl in abstract.iterchildren(qn("w:lvl")):
+                i = _int(lvl.get(qn("w:ilvl")), 0)
+                level = Level.parse(lvl)
+                if i in overrides:
+                    level = Level(
+                        overrides[i], level.fmt, level.text, level.suffix, level.restart, level.legal
+                    )
+                levels[i] = level
+            self._counters[key] = _Counters(levels)
+        return self._counters[key]

@@ -1,0 +1,195 @@
+"""Word's automatic numbering in DOCX drafts: real Word XML written with python-docx, read back by ctkb."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from ingest.readers import read_pages
+from ingest.readers.docx_numbering import format_number
+from ingest.service import parse_file
+
+LEVELS = [  # (numFmt, lvlText): Article 1. / 1. / (a) / (i)
+    ("decimal", "Article %1."),
+    ("decimal", "%2."),
+    ("lowerLetter", "(%3)"),
+    ("lowerRoman", "(%4)"),
+]
+
+
+def _abstract(abstract_id: int, levels: list[tuple[str, str]], extra: str = "") -> str:
+    lvls = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+        f'<w:suff w:val="space"/>{extra if i == 0 else ""}</w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    return f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">{lvls}</w:abstractNum>'
+
+
+class Draft:
+    """A .docx whose numbering definitions are added as Word writes them (abstractNum + num)."""
+
+    def __init__(self) -> None:
+        self.document = docx.Document()
+        self.numbering = self.document.part.numbering_part.element
+
+    def define(
+        self, num_id: int, abstract_id: int, levels: list[tuple[str, str]], overrides: str = ""
+    ) -> None:
+        abstract = parse_xml(_abstract(abstract_id, levels))
+        first_num = self.numbering.find(abstract.tag.replace("abstractNum", "num"))
+        if first_num is not None:  # abstractNum elements must come before num elements
+            first_num.addprevious(abstract)
+        else:
+            self.numbering.append(abstract)
+        self.numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+                f"{overrides}</w:num>"
+            )
+        )
+
+    def add(self, text: str, num_id: int | None = None, level: int = 0, style: str | None = None) -> None:
+        p = self.document.add_paragraph(text, style=style)
+        if num_id is not None:
+            p._p.get_or_add_pPr().append(
+                parse_xml(
+                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+                )
+            )
+
+    def save(self, path: Path) -> Path:
+        self.document.save(str(path))
+        return path
+
+
+def test_number_formats() -> None:
+    assert [format_number(n, "lowerLetter") for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
+    assert [format_number(n, "upperRoman") for n in (1, 4, 9, 14, 40, 1990)] == [
+        "I",
+        "IV",
+        "IX",
+        "XIV",
+        "XL",
+        "MCMXC",
+    ]
+    assert [format_number(n, "russianLower") for n in (1, 3, 10)] == ["а", "в", "к"]
+    assert [format_number(n, f) for n, f in ((7, "decimalZero"), (2, "ordinal"), (11, "ordinal"))] == [
+        "07",
+        "2nd",
+        "11th",
+    ]
+    assert format_number(3, "none") == "" and format_number(3, "chineseCounting") == "3"
+
+
+def test_multilevel_numbering_is_written_out_and_restarts_below(tmp_path: Path) -> None:
+    d = Draft()
+    d.define(101, 901, LEVELS)
+    d.add("Title of the draft law")
+    d.add("Definitions", 101, 0)
+    d.add("For the purposes of this Law:", 101, 1)
+    d.add("child means a person under 18;", 101, 2)
+    d.add("victim means a natural person;", 101, 2)
+    d.add("including a presumed victim", 101, 3)
+    d.add("Nothing in this Law restricts rights.", 101, 1)
+    d.add("Non-punishment", 101, 0)
+    d.add("A victim shall not be punished.", 101, 1)
+    d.add("A paragraph without numbering.")
+    lines = read_pages(d.save(tmp_path / "draft.docx"))[0].text.split("\n")
+    assert lines == [
+        "Title of the draft law",
+        "Article 1. Definitions",
+        "1. For the purposes of this Law:",
+        "(a) child means a person under 18;",
+        "(b) victim means a natural person;",
+        "(i) including a presumed victim",
+        "2. Nothing in this Law restricts rights.",
+        "Article 2. Non-punishment",
+        "1. A victim shall not be punished.",  # restarted under the new article
+        "A paragraph without numbering.",
+    ]
+
+
+def test_lists_sharing_a_definition_continue_unless_restarted(tmp_path: Path) -> None:
+    d = Draft()
+    d.define(201, 902, LEVELS)
+    d.define(202, 902, LEVELS)  # another list instance of the same definition: continues
+    restart = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="10"/></w:lvlOverride>'
+    d.define(203, 902, LEVELS, restart)  # ... unless it overrides the start
+    d.add("Scope", 201)
+    d.add("Purpose", 202)
+    d.add("Entry into force", 203)
+    d.add("Repeal", 203)
+    d.add("Removed numbering", 0)  # numId 0: Word's "no numbering"
+    lines = read_pages(d.save(tmp_path / "draft.docx"))[0].text.split("\n")
+    assert lines == [
+        "Article 1. Scope",
+        "Article 2. Purpose",
+        "Article 10. Entry into force",
+        "Article 11. Repeal",
+        "Removed numbering",
+    ]
+
+
+def test_numbering_from_the_paragraph_style_and_bullets(tmp_path: Path) -> None:
+    d = Draft()
+    d.define(301, 903, [("decimal", "Article %1"), ("decimal", "%1.%2")])
+    d.define(302, 904, [("bullet", "\u2022")])
+    styles = d.document.styles.element
+    styles.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="ArticleHeading">'
+            '<w:name w:val="Article Heading"/><w:basedOn w:val="Normal"/>'
+            '<w:pPr><w:numPr><w:numId w:val="301"/></w:numPr></w:pPr></w:style>'
+        )
+    )
+    styles.append(  # a style based on it inherits the numbering
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="ArticleHeadingBold">'
+            '<w:name w:val="Article Heading Bold"/><w:basedOn w:val="ArticleHeading"/></w:style>'
+        )
+    )
+    d.add("Purpose", style="Article Heading")
+    d.add("Sub-article", 301, 1)
+    d.add("first bullet", 302)
+    d.add("Definitions", style="Article Heading Bold")
+    lines = read_pages(d.save(tmp_path / "draft.docx"))[0].text.split("\n")
+    assert lines == ["Article 1 Purpose", "1.1 Sub-article", "first bullet", "Article 2 Definitions"]
+
+
+def test_auto_numbered_draft_is_parsed_into_articles(tmp_path: Path) -> None:
+    d = Draft()
+    d.define(401, 905, LEVELS)
+    d.add("Draft Law of Testland on Combating Trafficking in Human Beings")
+    for heading, body in (
+        ("Purpose", "This Law sets out measures against trafficking."),
+        ("Definitions", "Trafficking means the recruitment of persons for exploitation."),
+        (
+            "Non-punishment of victims",
+            "Victims shall not be punished for acts they were compelled to commit.",
+        ),
+    ):
+        d.add(heading, 401, 0)
+        d.add(body, 401, 1)
+    document = parse_file(d.save(tmp_path / "draft_v2.docx"))
+    articles = document.numbered_units()
+    assert [(u.number, u.label) for u in articles] == [
+        ("1", "Article 1"),
+        ("2", "Article 2"),
+        ("3", "Article 3"),
+    ]
+    assert "compelled to commit" in articles[2].text
+
+
+@pytest.mark.parametrize("emptied", [False, True])
+def test_a_paragraph_naming_a_missing_list_keeps_its_text(tmp_path: Path, emptied: bool) -> None:
+    d = Draft()
+    if emptied:  # a numbering part with no definition at all
+        for child in list(d.numbering):
+            d.numbering.remove(child)
+    d.add("Article text", 999)  # refers to a list that does not exist
+    assert read_pages(d.save(tmp_path / "draft.docx"))[0].text == "Article text"

@@ -13,7 +13,7 @@ Queries must be analysed like the documents they should match. ``encode_query(te
 * several languages (those of the indexed documents, when the query's own is unknown) → the union
   of their analyses;
 * ``None`` → each word is analysed by the language of its script (Latin → English, Cyrillic →
-  Russian, Armenian → Armenian, Georgian → plain), and also unstemmed with that language's stopwords
+  Russian, Armenian → Armenian, Georgian → ctkb's light stemmer), and also unstemmed with that language's stopwords
   removed, so documents indexed without a stemmer (Georgian, unknown language) match too. The terms
   are united (a term appearing twice counts once). A query in one language never matches words of
   another language lexically; the dense vector covers that.
@@ -37,6 +37,7 @@ from qdrant_edge import (
     StopwordsSet,
 )
 
+from ingest import georgian
 from ingest.model import SparseVector
 
 
@@ -46,19 +47,28 @@ class Analyzer:
 
     stemmer: str | None  # SnowballLanguage member name
     stopwords: str | None  # Language member name
+    light_stemmer: str | None = None  # a stemmer of ours applied before Qdrant's analysis (LIGHT_STEMMERS)
 
     @property
     def name(self) -> str:
         stem = f"snowball-{self.stemmer.lower()}" if self.stemmer else "nostem"
         stop = f"stop-{self.stopwords.lower()}" if self.stopwords else "nostop"
-        return f"{stem}+{stop}"
+        light = f"+light-{self.light_stemmer}" if self.light_stemmer else ""
+        return f"{stem}+{stop}{light}"
+
+    def prepare(self, text: str) -> str:
+        return LIGHT_STEMMERS[self.light_stemmer](text) if self.light_stemmer else text
+
+
+# Languages without a Snowball stemmer that ctkb stems itself (ingest/georgian.py).
+LIGHT_STEMMERS = {"georgian": georgian.stem_text}
 
 
 PLAIN = Analyzer(None, None)
 
 # ISO 639-1 code -> analyser. No Snowball stemmer exists for Azerbaijani: the Turkish one (a close
 # Oghuz language) merges common inflections (cinayət/cinayətin, insan/insanlar) and never loses an
-# exact-form match. Georgian and Ukrainian have neither stemmer nor stopword list here.
+# exact-form match. Georgian gets ctkb's light noun stemmer and no stopword list; Ukrainian neither.
 LANGUAGES: dict[str, Analyzer] = {
     "en": Analyzer("English", "English"),
     "ru": Analyzer("Russian", "Russian"),
@@ -85,7 +95,7 @@ LANGUAGES: dict[str, Analyzer] = {
     "he": Analyzer(None, "Hebrew"),
     "id": Analyzer(None, "Indonesian"),
     "sl": Analyzer(None, "Slovene"),
-    "ka": PLAIN,
+    "ka": Analyzer(None, None, "georgian"),
     "uk": PLAIN,
 }
 _ISO3 = {"eng": "en", "rus": "ru", "hye": "hy", "arm": "hy", "aze": "az", "kat": "ka", "geo": "ka"}
@@ -146,17 +156,18 @@ class Bm25Encoder:
 
     def encode_passages(self, texts: Sequence[str], language: str) -> list[SparseVector]:
         """Document vectors (BM25 term-frequency weights) for texts in ``language`` (ISO 639-1)."""
-        model = self._model(analyzer_for(language))
-        return [_to_model(model.embed_document(t)) for t in texts]
+        analyzer = analyzer_for(language)
+        model = self._model(analyzer)
+        return [_to_model(model.embed_document(analyzer.prepare(t))) for t in texts]
 
     def encode_query(self, text: str, language: str | Sequence[str] | None = None) -> SparseVector:
         """Query vector (1.0 per distinct term); see the module docstring for the ``language`` forms."""
-        if isinstance(language, str) and language:
-            return _to_model(self._model(analyzer_for(language)).embed_query(text))
         terms: set[int] = set()
-        if language:  # several languages
+        if isinstance(language, str) and language:
+            self._add_terms(terms, analyzer_for(language), text)
+        elif language:  # several languages
             for a in {analyzer_for(lang) for lang in language}:
-                terms.update(int(i) for i in self._model(a).embed_query(text).indices)
+                self._add_terms(terms, a, text)
         else:
             groups: dict[str | None, list[str]] = {}
             for word in _WORD.findall(text):
@@ -164,6 +175,12 @@ class Bm25Encoder:
             for lang, words in groups.items():
                 analyzer = analyzer_for(lang)
                 for a in {analyzer, Analyzer(None, analyzer.stopwords)}:
-                    terms.update(int(i) for i in self._model(a).embed_query(" ".join(words)).indices)
+                    self._add_terms(terms, a, " ".join(words))
         ordered = tuple(sorted(terms))
         return SparseVector(ordered, (1.0,) * len(ordered))
+
+    def _add_terms(self, terms: set[int], analyzer: Analyzer, text: str) -> None:
+        model = self._model(analyzer)
+        terms.update(int(i) for i in model.embed_query(analyzer.prepare(text)).indices)
+        if analyzer.light_stemmer:  # also the words as written: documents indexed before the stemmer
+            terms.update(int(i) for i in model.embed_query(text).indices)

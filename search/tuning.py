@@ -104,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         rep = evaluate(eng, georgian, filters=only_ka)
         print("\n".join(_mode_table(f"gold_ka_en (English over Georgian, language = ka){label}", rep)))
         out[f"gold_ka_en{label}"] = rep.as_json(verbose=True)
+    in_georgian = load_qrels(GOLD_DIR / "gold_ka.jsonl")
+    for label, flt in (("language = ka", only_ka), ("no filter", SearchFilters())):
+        rep = evaluate(engine, in_georgian, filters=flt)
+        print("\n".join(_mode_table(f"gold_ka (Georgian over Georgian, {label})", rep)))
+        out[f"gold_ka ({label})"] = rep.as_json(verbose=True)
     en.close()
 
     sets = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest import georgian
 from ingest.model import SparseVector
 from ingest.sparse import PLAIN, Analyzer, Bm25Encoder, analyzer_for
 
@@ -66,12 +67,24 @@ def test_english_stem_is_qdrants_term_id(bm25: Bm25Encoder) -> None:
     assert one_term(bm25, "person", "en") == (qdrant_term_id("person"),)
 
 
-def test_georgian_is_tokenised_without_stemming(bm25: Bm25Encoder) -> None:
+def test_georgian_nouns_are_stemmed_by_ctkbs_light_stemmer(bm25: Bm25Encoder) -> None:
     text = "ადამიანით ვაჭრობა ისჯება თავისუფლების აღკვეთით და ადამიანი"
     vec = bm25.encode_passages([text], "ka")[0]
-    assert len(vec.indices) == 7  # every word is its own term, nothing dropped
-    assert set(vec.indices) == {qdrant_term_id(w) for w in text.split()}
-    assert one_term(bm25, "ადამიანით", "ka") != one_term(bm25, "ადამიანი", "ka")
+    # ადამიანით / ადამიანი share one term; every other word is its own, nothing dropped ("და")
+    assert len(vec.indices) == 6
+    assert set(vec.indices) == {qdrant_term_id(georgian.stem(w)) for w in text.split()}
+    forms = ["მსხვერპლი", "მსხვერპლის", "მსხვერპლს", "მსხვერპლებს", "მსხვერპლთა", "მსხვერპლისთვის"]
+    assert {bm25.encode_passages([w], "ka")[0].indices for w in forms} == {(qdrant_term_id("მსხვერპლ"),)}
+
+
+def test_georgian_query_also_matches_documents_indexed_before_the_stemmer(bm25: Bm25Encoder) -> None:
+    query = set(bm25.encode_query("მსხვერპლის დახმარება", "ka").indices)
+    assert {qdrant_term_id("მსხვერპლ"), qdrant_term_id("დახმარ")} <= query  # stemmed documents
+    assert {qdrant_term_id("მსხვერპლის"), qdrant_term_id("დახმარება")} <= query  # words as written
+    assert set(bm25.encode_query("მსხვერპლის", None).indices) == {
+        qdrant_term_id("მსხვერპლ"),
+        qdrant_term_id("მსხვერპლის"),
+    }
 
 
 def test_stopwords_dropped_per_language(bm25: Bm25Encoder) -> None:
@@ -141,7 +154,7 @@ def test_empty_text(bm25: Bm25Encoder) -> None:
         ("eng", Analyzer("English", "English")),  # ISO 639-2
         ("hy", Analyzer("Armenian", None)),  # no Armenian stopword list
         ("az", Analyzer("Turkish", "Azerbaijani")),
-        ("ka", PLAIN),  # no Georgian stemmer
+        ("ka", Analyzer(None, None, "georgian")),  # ctkb's light stemmer, no stopword list
         ("xx", PLAIN),  # unknown
         ("", PLAIN),  # language not detected
     ],

@@ -15,7 +15,7 @@ import re
 _MIN_STEM = 3
 _VOWELS = frozenset("აეიოუ")
 # Longest first: "ისთვის" before "თვის".
-_POSTPOSITIONS = ("ისათვის", "ისთვის", "ისაგან", "ისგან", "ისკენ", "იდან", "ამდე", "ივით")
+_POSTPOSITIONS: tuple[str, ...] = ("ისათვის", "ისთვის", "ისაგან", "ისგან", "ისკენ", "იდან", "ამდე", "ივით")
 _POSTPOSITIONS += ("თვის", "ში", "ზე", "თან", "დან", "მდე", "გან", "კენ", "ვით")
 # (ending, what must precede it: "" anything, "C" a consonant, "V" a vowel), longest first.
 _CASES = (

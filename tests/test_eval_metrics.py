@@ -60,7 +60,7 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
     import re
 
     from search.evaluation import GOLD_DIR, load_qrels
-    from search.testing import CORPUS_META, NL_TREATIES
+    from search.testing import CORPUS_META, EN_TREATIES, NL_TREATIES
 
     known = (
         set(CORPUS_META) | set(NL_TREATIES) | {p.stem for p in (GOLD_DIR.parents[2] / "corpus").glob("*.pdf")}
@@ -74,6 +74,9 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
         "gold_nl_holdout3",
         "gold_nl_holdout4",
         "gold_ka_en",
+        "gold_ka",
+        "gold_ka_over_en",
+        "gold_ru_over_en",
     }
     for f in files:
         for q in load_qrels(f):
@@ -86,3 +89,6 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
                 if stem.endswith("_nl"):
                     text = (corpus_real / f"{stem}.txt").read_text(encoding="utf-8")
                     assert re.search(rf"^Artikel {number}\s*$", text, re.M), (f.name, q.id, key)
+                elif stem in EN_TREATIES and f.stem.endswith("_over_en"):
+                    text = (corpus_real / f"{stem}.txt").read_text(encoding="utf-8")
+                    assert re.search(rf"^Article {number}\b", text, re.M), (f.name, q.id, key)

@@ -4,8 +4,9 @@ No Snowball stemmer exists for Georgian, and without one BM25 matches only ident
 "მსხვერპლი" (victim), "მსხვერპლის" (of the victim), "მსხვერპლებს" (to the victims) and "მსხვერპლთა"
 (of the victims) would be four unrelated terms. This strips, in order, at most one fused postposition
 (-ში, -ზე, -თან, -თვის, -დან, -მდე, -გან, ...), then at most one case or plural ending (-ი, -ის, -ს,
--მა / -მ, -ით / -თი, -ად / -დ, -ებ-..., -თა), then a final -ა or -ე of vowel stems, then the -ებ of
-nouns in -ება (whose genitive -ების looks like a plural), keeping at least three letters. It does not touch verbs' morphology, and stems with vowel loss (ფანჯარა / ფანჯრის) stay apart.
+-მა / -მ, -ით / -თი, -ად / -დ, -ებ-..., -თა), then a final -ა or -ე of vowel stems, then an -ი left
+before them (nouns in -ია: პოლიცია / პოლიციის; the copula: სასჯელია), then the -ებ of nouns in -ება
+(whose genitive -ების looks like a plural), keeping at least three letters. It does not touch verbs' morphology, and stems with vowel loss (ფანჯარა / ფანჯრის) stay apart.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def stem(word: str) -> str:
     if not _GEORGIAN_WORD.fullmatch(word):
         return word
     base = _strip(_strip_case(_strip(word, _POSTPOSITIONS)), ("ა", "ე"))
+    base = _strip(base, ("ი",))  # the -ი left by a copula (სასჯელია "is a penalty") or an -ია noun
     return _strip(base, ("ებ",))  # nouns in -ება: დახმარება / დახმარების (gen.) / დახმარებები (pl.)
 
 

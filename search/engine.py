@@ -41,6 +41,11 @@ class SearchOptions:
     # Measured on the gold set: +0.01 nDCG@10 overall, +0.01-0.02 on paraphrases (small, kept).
     expand_glossary: bool = True
     translate_glossary: bool = True  # ... with the concept's phrases in other languages (own analyser)
+    # BM25 weight of those phrases when the question is not in English (Georgian, Russian...): at 1.0 the
+    # English phrases pulled English documents above the Georgian answers of a Georgian question in a
+    # mixed index (sample corpus, gold_ka 0.787 -> 0.686); 0.25 keeps that and still helps Georgian and
+    # Russian questions over English text (0.434 -> 0.564, 0.582 -> 0.671; docs/BENCHMARKS.md).
+    foreign_glossary_weight: float = 0.25
     # ... and with the index's own words in other languages nearest to the query's (search/lexicon.py)
     translate_lexicon: bool = True
     # BM25 weight of those words (the query's own terms weigh 1.0): 0.25 keeps the mixed gold index
@@ -113,6 +118,7 @@ class SearchEngine:
         self._dense_cache: dict[str, tuple[float, ...]] = {}  # query text -> vector (app reruns, eval)
         self._dense_probe: tuple[float, ...] | None = None  # any vector: fetching parts by filter
         self._translation_cache: dict[tuple[str, tuple[str, ...]], Any] = {}
+        self._terms_cache: dict[tuple[str, str], tuple[int, ...]] = {}
 
     @classmethod
     def from_runtime(cls, runtime: Any, options: SearchOptions | None = None) -> SearchEngine:
@@ -149,7 +155,10 @@ class SearchEngine:
             bm25_text = self.glossary.expand(text) if expand else text
             sparse = self.bm25.encode_query(bm25_text, language)
             glossary, lexicon = self.translations(text, mode, languages)
-            sparse = _union(sparse, [self.bm25.encode_query(" ".join(p), g) for g, p in glossary.items()])
+            weight = 1.0 if query_language(text) == "en" else o.foreign_glossary_weight
+            sparse = _union(
+                sparse, [self.bm25.encode_query(" ".join(p), g) for g, p in glossary.items()], weight
+            )
             sparse = _union(
                 sparse,
                 [self.bm25.encode_query(" ".join(w), lang) for lang, w in lexicon.items()],
@@ -170,12 +179,23 @@ class SearchEngine:
         if cached is None:
             glossary: dict[str, list[str]] = {}
             if o.expand_glossary and o.translate_glossary:
-                glossary = {lang: list(p) for lang, p in self.glossary.translations(text).items()}
+                found = self.glossary.translations(text, query_language(text), self._terms)
+                glossary = {lang: list(p) for lang, p in found.items()}
             lexicon: dict[str, list[str]] = {}
             if o.translate_lexicon and self.lexicons is not None:
                 lexicon = self.lexicons.translate(text, query_language(text), self.bm25, languages)
             cached = _remember(self._translation_cache, key, (glossary, lexicon))
         return cached
+
+    def _terms(self, text: str, language: str) -> tuple[int, ...]:
+        """The BM25 term of each word of ``text`` as a document in ``language`` would index it, in order
+        (stop words left out): how glossary phrases in other languages are matched."""
+        key = (text, language)
+        found = self._terms_cache.get(key)
+        if found is None:
+            words = (self.bm25.encode_passages([w], language)[0].indices for w in re.findall(r"\w+", text))
+            found = _remember(self._terms_cache, key, tuple(ids[0] for ids in words if ids), size=4096)
+        return found
 
     def _embed(self, text: str) -> tuple[float, ...]:
         vec = self._dense_cache.get(text)

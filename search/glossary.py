@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "glossary.json"
 _LANG = re.compile(r"^([a-z]{2}):")
+# (text, language) -> the analysed term of each of its words, in order, stop words left out
+Analyse = Callable[[str, str], Sequence[int]]
 
 
 def _norm(text: str) -> str:
@@ -49,20 +52,50 @@ class Glossary:
                     extra.append(phrase)
         return query if not extra else f"{query} {' '.join(extra)}"
 
-    def translations(self, query: str) -> dict[str, list[str]]:
-        """Phrases in other languages (``"nl:mensenhandel"``) of the concepts the query mentions."""
+    def translations(
+        self, query: str, language: str = "en", analyse: Analyse | None = None
+    ) -> dict[str, list[str]]:
+        """Language -> phrases of the concepts the query mentions, in the other languages.
+
+        An English query is matched against the English phrases as written and gets the prefixed ones
+        (``"nl:mensenhandel"``). A query in another language (``language``, e.g. "ka") is matched against
+        that language's phrases by their analysed terms (``analyse(text, language)``: the BM25 stem of
+        each word, so "ადამიანით ვაჭრობისთვის" matches "ka:ადამიანით ვაჭრობა"), and gets the English
+        phrases (under "en") and those of every other language."""
+        if language == "en" or analyse is None:
+            groups, own = self.matched_groups(query), "en"
+        else:
+            groups, own = self._matched_in(query, language, analyse), language
         out: dict[str, list[str]] = {}
-        for group in self.matched_groups(query):
+        for group in groups:
             for phrase in group:
                 m = _LANG.match(phrase)
-                if m and phrase[m.end() :] not in out.setdefault(m.group(1), []):
-                    out[m.group(1)].append(phrase[m.end() :])
-        return out
+                lang, text = (m.group(1), phrase[m.end() :]) if m else ("en", phrase)
+                if lang != own and text not in out.setdefault(lang, []):
+                    out[lang].append(text)
+        return {lang: phrases for lang, phrases in out.items() if phrases}
+
+    def _matched_in(self, query: str, language: str, analyse: Analyse) -> list[tuple[str, ...]]:
+        terms = analyse(query, language)
+        prefix = f"{language}:"
+        found = []
+        for group in self.concepts:
+            for phrase in group:
+                if phrase.startswith(prefix) and _contains(terms, analyse(phrase[len(prefix) :], language)):
+                    found.append(group)
+                    break
+        return found
 
     def document_names(self, hint: str) -> list[str]:
         """Official-title words for an everyday document name ("Palermo Protocol" → its title)."""
         padded = f" {_norm(hint)} "
         return [title for name, title in self.documents if f" {_norm(name)} " in padded]
+
+
+def _contains(terms: Sequence[int], phrase: Sequence[int]) -> bool:
+    """``phrase`` occurs in ``terms`` as a contiguous run (an empty phrase never matches)."""
+    n = len(phrase)
+    return n > 0 and any(tuple(terms[i : i + n]) == tuple(phrase) for i in range(len(terms) - n + 1))
 
 
 @lru_cache(maxsize=4)

@@ -187,3 +187,20 @@ def test_default_model_ilo_article_4_first(corpus_real: Path, tmp_path: Path) ->
         assert top["citation"] == "Forced Labour Convention, 1930 (No. 29), Art. 4, p. 1"
     finally:
         built.close()
+
+
+def test_russian_question_reaches_english_text_through_the_glossary(engine: SearchEngine) -> None:
+    """MiniLM cannot read Russian: the glossary's "ru:принудительный труд" carries the question to the
+    concept's English phrases, added to BM25 at the weight for questions not in English."""
+    question = "принудительный труд для частных компаний"
+    english = set(engine.bm25.encode_query("compulsory labour", "en").indices)
+    sparse = engine.vectors(question, "hybrid")[1]
+    weights = dict(zip(sparse.indices, sparse.values, strict=True))
+    assert english and all(weights[t] == engine.options.foreign_glossary_weight < 1.0 for t in english)
+    hits = _search(engine, question, top_k=3)
+    assert hits[0].source.startswith("ilo_c029_forced_labour_convention_1930")
+    off = engine.with_options(translate_glossary=False)
+    assert not english & set(off.vectors(question, "hybrid")[1].indices)
+    # an English question gets the same phrases as its own words, at full weight
+    own = engine.vectors("forced labour", "hybrid")[1]
+    assert all(dict(zip(own.indices, own.values, strict=True))[t] == 1.0 for t in english)

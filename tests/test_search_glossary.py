@@ -41,3 +41,25 @@ def test_data_file_is_well_formed() -> None:
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     assert all(isinstance(group, list) and len(group) >= 2 for group in data["concepts"])
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["documents"].items())
+
+
+def test_a_georgian_or_russian_question_gets_the_concepts_english_phrases() -> None:
+    from ingest.sparse import Bm25Encoder
+
+    bm25 = Bm25Encoder()
+
+    def analyse(text: str, language: str) -> list[int]:  # the engine's: each word's BM25 stem
+        return [ids[0] for w in text.split() if (ids := bm25.encode_passages([w], language)[0].indices)]
+
+    g = default_glossary()
+    # an inflected form: "ადამიანით ვაჭრობისთვის" (for trafficking) matches "ka:ადამიანით ვაჭრობა"
+    ka = g.translations("რა სასჯელია ადამიანით ვაჭრობისთვის", "ka", analyse)
+    assert "trafficking in persons" in ka["en"] and "penalty" in ka["en"]
+    assert "mensenhandel" in ka["nl"] and "торговля людьми" in ka["ru"]
+    assert "ka" not in ka  # nothing in the question's own language
+    ru = g.translations("помощь жертвам торговли людьми", "ru", analyse)
+    assert {"trafficking in persons", "assistance to victims", "victim"} <= set(ru["en"])
+    # words of a phrase must stand together and in order; English matching is unchanged
+    assert "assistance to victims" not in g.translations("жертвам нужна помощь", "ru", analyse).get("en", [])
+    assert g.translations("residence permit", "en", analyse) == g.translations("residence permit")
+    assert g.translations("ამინდი დღეს", "ka", analyse) == {}

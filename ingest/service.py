@@ -109,7 +109,12 @@ class Ingestor:
             sha = file_sha256(path)
             doc_id = source.given.doc_id or slugify(path.stem)
             existing = self.runtime.index.get_document(doc_id)
-            if existing and existing.meta.sha256 == sha and _same_meta(existing.meta, source.given):
+            if (
+                existing
+                and existing.meta.sha256 == sha
+                and _same_meta(existing.meta, source.given)
+                and self._keywords_current(existing.meta)
+            ):
                 self._keep_copy(path, sha)  # an earlier run may have been stopped before it kept one
                 return IngestReport(
                     file=str(path),
@@ -140,6 +145,19 @@ class Ingestor:
         from ingest.pipeline import run_index_pipeline
 
         return run_index_pipeline(self.runtime.index_pipeline, document)
+
+    def _keywords_current(self, meta: DocumentMeta, sample: int = 3) -> bool:
+        """Whether the document's BM25 vectors come from the current analysis of its language: each of
+        its first chunks' stored terms must hold those of its text as analysed now. False for a document
+        indexed before an analyser changed (e.g. Georgian before ctkb's stemmer): it is indexed again."""
+        index = self.runtime.index
+        chunks = [c for c in index.chunks(meta.doc_id) if c.chunk.text.strip()][:sample]
+        stored = index.sparse_vectors([c.point_id for c in chunks])
+        texts = [c.chunk.text for c in chunks]
+        for c, now in zip(chunks, self.runtime.bm25.encode_passages(texts, meta.language), strict=True):
+            if not set(now.indices) <= set(stored.get(c.point_id, now).indices):
+                return False
+        return True
 
     def _keep_copy(self, path: Path, sha: str) -> None:
         """A copy of the source by content hash, so the app can show the cited page later."""

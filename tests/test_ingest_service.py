@@ -208,3 +208,47 @@ def test_owner_password_aes_pdf_is_read(tmp_path: Path, repo_root: Path) -> None
     writer.write(target)
     pages = read_pages(target)
     assert len(pages) == 5 and "Referral" in " ".join(p.text for p in pages)
+
+
+GEORGIAN_LAW = """ტესტლანდის კანონი ადამიანით ვაჭრობის წინააღმდეგ ბრძოლის შესახებ
+
+მუხლი 1
+მიზანი
+ეს კანონი განსაზღვრავს ადამიანით ვაჭრობის მსხვერპლთა დაცვისა და დახმარების ღონისძიებებს.
+
+მუხლი 2
+მსხვერპლის უფლებები
+მსხვერპლს აქვს უფლება მიიღოს თავშესაფარი, სამედიცინო დახმარება და თარჯიმნის მომსახურება.
+"""
+
+
+def test_a_document_indexed_before_its_languages_stemmer_is_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Georgian document whose BM25 vectors hold the words as written (ctkb before its Georgian
+    stemmer) is not "unchanged": ingesting the same file again re-indexes it, once."""
+    from ingest import sparse
+    from ingest.metadata import MetadataOverrides
+
+    src = tmp_path / "src" / "ka_law.txt"
+    src.parent.mkdir()
+    src.write_text(GEORGIAN_LAW, encoding="utf-8")
+    georgian = MetadataOverrides(language="ka")
+    stem = set(sparse.Bm25Encoder().encode_passages(["მსხვერპლის"], "ka")[0].indices)
+
+    def has_stem() -> bool:
+        chunks = runtime.index.chunks("ka_law")
+        stored = runtime.index.sparse_vectors([c.point_id for c in chunks])
+        return any(stem <= set(v.indices) for v in stored.values())
+
+    runtime = Runtime(_settings(tmp_path, "edge"))
+    try:
+        with monkeypatch.context() as old_ctkb:  # Georgian analysed as before the stemmer
+            old_ctkb.setitem(sparse.LANGUAGES, "ka", sparse.PLAIN)
+            assert [r.status for r in ingest_paths(runtime, [src], georgian)] == ["added"]
+        assert not has_stem()
+        assert [r.status for r in ingest_paths(runtime, [src], georgian)] == ["updated"]
+        assert has_stem()
+        assert [r.status for r in ingest_paths(runtime, [src], georgian)] == ["unchanged"]
+    finally:
+        runtime.close()

@@ -223,6 +223,11 @@ class DocumentIndex:
         found = self.backend.point_vectors(point_ids) if point_ids else {}
         return {pid: dense for pid, (dense, _) in found.items() if dense is not None}
 
+    def sparse_vectors(self, point_ids: Sequence[str]) -> dict[str, SparseVector]:
+        """BM25 vectors of stored chunks (to tell whether they were made by the current analysis)."""
+        found = self.backend.point_vectors(point_ids) if point_ids else {}
+        return {pid: sparse for pid, (_, sparse) in found.items() if sparse is not None}
+
     def count_points(self) -> int:
         """Every point in the collection (chunks, document records, info, pending)."""
         return self.backend.count(None) if self.backend.collection_exists() else 0

@@ -6,7 +6,8 @@ No Snowball stemmer exists for Georgian, and without one BM25 matches only ident
 (-ში, -ზე, -თან, -თვის, -დან, -მდე, -გან, ...), then at most one case or plural ending (-ი, -ის, -ს,
 -მა / -მ, -ით / -თი, -ად / -დ, -ებ-..., -თა), then a final -ა or -ე of vowel stems, then an -ი left
 before them (nouns in -ია: პოლიცია / პოლიციის; the copula: სასჯელია), then the -ებ of nouns in -ება
-(whose genitive -ების looks like a plural), keeping at least three letters. It does not touch verbs' morphology, and stems with vowel loss (ფანჯარა / ფანჯრის) stay apart.
+(whose genitive -ების looks like a plural), keeping at least three letters. It does not touch verbs'
+morphology, and stems with vowel loss (ფანჯარა / ფანჯრის) stay apart.
 """
 
 from __future__ import annotations

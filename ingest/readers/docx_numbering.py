@@ -46,7 +46,7 @@ class Level:
     fmt: str = "decimal"
     text: str = ""
     suffix: str = " "
-    restart: int | None = None  # the level whose use restarts this one (None: the one just above)
+    restart: int | None = None  # lvlRestart: the 1-based level whose use restarts this one (None: any above)
     legal: bool = False  # isLgl: every referenced level shown as decimal
 
     @classmethod

@@ -125,11 +125,25 @@ _INSTRUMENT = re.compile(
 )
 
 
+# A title set in emphasis at the start of a line of running text (web pages saved as text).
+_EMPHASIS = re.compile(r"^(?:\*\*?|__?)([^*_]{8,200}?)(?:\*\*?|__?)")
+# An article heading: the body has started, whatever came before ("Artikel 1" is never a title).
+_ARTICLE = re.compile(
+    r"^(article|artikel|art\.|section|sec\.|§|статья|მუხლი|հոդված|maddə)\s*\d", re.IGNORECASE
+)
+
+
 def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
     """Runs of short heading-like lines, split at boilerplate and at sentences of running text."""
     blocks: list[list[str]] = [[]]
     for line in lines:
         text = line.lstrip("#").strip()
+        emphasised = _EMPHASIS.match(text)
+        if emphasised and _INSTRUMENT.search(emphasised.group(1)):  # "*Verdrag ...*De Conferentie..."
+            blocks.append([emphasised.group(1).strip().rstrip(".")])
+            break
+        if _ARTICLE.match(text):  # the first article: no title comes after it
+            break
         prose = len(text) > 75 or (text.endswith(".") and not re.search(r"(\b(No|Art|Nr)|\b[A-Z])\.$", text))
         # "I. Introduction" or a preamble heading starts the body
         body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text) or _PREAMBLE.match(text))
@@ -169,7 +183,10 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
         if treaty:
             return " ".join(treaty)[:200].rstrip(" ,;:")
         blocks = _title_blocks(lines[:25])
-        if not blocks:
+        if not blocks:  # no short heading before the body: a first line naming an instrument
+            first = lines[0].lstrip("#").strip() if lines else ""
+            if first and len(first) <= 200 and _INSTRUMENT.search(first) and not _ARTICLE.match(first):
+                return first.rstrip(" ,;:.")
             continue
         named = [b for b in blocks if _INSTRUMENT.search(" ".join(b))]
         block = (named or blocks)[0][:max_lines]

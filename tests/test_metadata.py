@@ -168,3 +168,47 @@ def test_title_of_real_pdfs(corpus_real: Path, pdf: str, expected: str) -> None:
 
     pages = clean_pages(read_pages(corpus_real / "pdf" / pdf))
     assert infer_title(pages) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an article heading is never the title, and nothing after it is
+        ("LEAGUE OF NATIONS.\n\nArticle 1\n1. Each Member undertakes...\nShort line", ""),
+        ("§ 1581. Peonage\n(a) Whoever holds...", ""),
+        ("მუხლი 1. მიზანი\nეს კანონი...", ""),
+        # a title set in emphasis at the start of a line of running text
+        (
+            "VOLKENBOND.\n\n*Verdrag betreffende den gedwongen arbeid.*De algemeene Conferentie...",
+            "Verdrag betreffende den gedwongen arbeid",
+        ),
+        # a long first line naming an instrument, right above the first article
+        (
+            "Wetboek van Strafrecht (Netherlands Criminal Code), Titel XVIII Misdrijven tegen de persoonlijke "
+            "vrijheid\n\nArtikel 273f\n1. Als schuldig aan mensenhandel...",
+            "Wetboek van Strafrecht (Netherlands Criminal Code), Titel XVIII Misdrijven tegen de persoonlijke "
+            "vrijheid",
+        ),
+    ],
+)
+def test_infer_title_stops_at_the_first_article(text: str, expected: str) -> None:
+    assert infer_title([PageText(1, text)]) == expected
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        (
+            "ilo_c029_forced_labour_convention_1930_nl",
+            "Verdrag betreffende den gedwongen of verplichten arbeid",
+        ),
+        (
+            "us_18usc_ch77_peonage_slavery_trafficking",
+            "Title 18— CRIMES AND CRIMINAL PROCEDURE CHAPTER 77— PEONAGE, SLAVERY, AND TRAFFICKING IN PERSONS",
+        ),
+    ],
+)
+def test_title_of_real_texts(corpus_real: Path, stem: str, expected: str) -> None:
+    from ingest.readers import read_pages
+
+    assert infer_title(read_pages(corpus_real / f"{stem}.txt")) == expected

@@ -162,6 +162,11 @@ class IngestReport:
     error: str = ""
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def wrote(self) -> bool:
+        """Whether this file changed the index (added or updated)."""
+        return self.status in ("added", "updated")
+
     def as_json(self) -> dict[str, object]:
         return {
             "file": self.file,

@@ -92,7 +92,7 @@ class Ingestor:
                 if progress:
                     progress(i, len(sources), source.path.name)
                 reports.append(self._ingest_one(source, worker))
-            if any(r.status in ("added", "updated") for r in reports):
+            if any(r.wrote for r in reports):
                 self.runtime.index.optimize()  # searches after a large ingest use the HNSW index
             if progress:
                 progress(len(sources), len(sources), "")

@@ -66,6 +66,10 @@ class Draft:
         self.document.save(str(path))
         return path
 
+    def lines(self, folder: Path) -> list[str]:
+        """The lines ctkb reads from the saved draft."""
+        return read_pages(self.save(folder / "draft.docx"))[0].text.split("\n")
+
 
 def test_number_formats() -> None:
     assert [format_number(n, "lowerLetter") for n in (1, 2, 26, 27)] == ["a", "b", "z", "aa"]
@@ -99,8 +103,7 @@ def test_multilevel_numbering_is_written_out_and_restarts_below(tmp_path: Path) 
     d.add("Non-punishment", 101, 0)
     d.add("A victim shall not be punished.", 101, 1)
     d.add("A paragraph without numbering.")
-    lines = read_pages(d.save(tmp_path / "draft.docx"))[0].text.split("\n")
-    assert lines == [
+    assert d.lines(tmp_path) == [
         "Title of the draft law",
         "Article 1. Definitions",
         "1. For the purposes of this Law:",
@@ -125,8 +128,7 @@ def test_lists_sharing_a_definition_continue_unless_restarted(tmp_path: Path) ->
     d.add("Entry into force", 203)
     d.add("Repeal", 203)
     d.add("Removed numbering", 0)  # numId 0: Word's "no numbering"
-    lines = read_pages(d.save(tmp_path / "draft.docx"))[0].text.split("\n")
-    assert lines == [
+    assert d.lines(tmp_path) == [
         "Article 1. Scope",
         "Article 2. Purpose",
         "Article 10. Entry into force",
@@ -157,8 +159,12 @@ def test_numbering_from_the_paragraph_style_and_bullets(tmp_path: Path) -> None:
     d.add("Sub-article", 301, 1)
     d.add("first bullet", 302)
     d.add("Definitions", style="Article Heading Bold")
-    lines = read_pages(d.save(tmp_path / "draft.docx"))[0].text.split("\n")
-    assert lines == ["Article 1 Purpose", "1.1 Sub-article", "first bullet", "Article 2 Definitions"]
+    assert d.lines(tmp_path) == [
+        "Article 1 Purpose",
+        "1.1 Sub-article",
+        "first bullet",
+        "Article 2 Definitions",
+    ]
 
 
 def test_auto_numbered_draft_is_parsed_into_articles(tmp_path: Path) -> None:
@@ -192,4 +198,4 @@ def test_a_paragraph_naming_a_missing_list_keeps_its_text(tmp_path: Path, emptie
         for child in list(d.numbering):
             d.numbering.remove(child)
     d.add("Article text", 999)  # refers to a list that does not exist
-    assert read_pages(d.save(tmp_path / "draft.docx"))[0].text == "Article text"
+    assert d.lines(tmp_path) == ["Article text"]

@@ -46,7 +46,7 @@ def ingest(args: argparse.Namespace) -> Outcome:
     runtime = runtime_from(args, parse_timeout_s=args.timeout)
     try:
         reports = ingest_paths(runtime, args.paths, flags, progress=_progress)
-        if any(r.status in ("added", "updated") for r in reports):
+        if any(r.wrote for r in reports):
             _prepare_lexicons(runtime)
     finally:
         runtime.close()

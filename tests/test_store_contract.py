@@ -247,7 +247,8 @@ def test_rrf_weights_decide_between_the_two_sides(index: DocumentIndex) -> None:
 def test_optimize_keeps_every_point_and_answer(index: DocumentIndex) -> None:
     _three_docs(index)
     write_version(index, "many", 1, 40)
-    probes = [(axis(i), query_sparse(w)) for i, w in enumerate(["compensation", "shelter", "victims"])]
+    # words that no two chunks share: equal BM25 scores could come back in another order after a merge
+    probes = [(axis(i), query_sparse(w)) for i, w in enumerate(["compensation", "shelter", "labour"])]
     before = [[h.stored.point_id for h in index.query(d, sp, limit=10)] for d, sp in probes]
     points, documents = index.count_points(), index.documents()
     assert isinstance(index.optimize(), bool)

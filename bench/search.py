@@ -14,7 +14,7 @@ no text is embedded again. Sparse vectors are re-encoded from the stored text. T
 as written and again after ``optimize()`` (what an ingest run does last: it builds the HNSW index). Timings:
 * ``search``: ``SearchEngine.search`` (one fused query + grouping + snippets + citations) with the
   query vectors computed beforehand;
-* ``e2e``: the same including query embedding (multilingual-e5-small on this CPU) and the
+* ``e2e``: the same including query embedding (multilingual-e5-small on this CPU), latent terms and the
   cross-lingual lexicon lookup (the lexicons are built first and their build time printed);
 * ``cold start``: a fresh ``ctkb search`` process (imports, model load, index open, one query).
 """
@@ -58,6 +58,16 @@ class FixedEmbedder:
         return self.vectors[text]
 
 
+class FixedLatent:
+    """Returns latent-term vectors computed beforehand (as ``FixedEmbedder``)."""
+
+    def __init__(self, vectors: dict[str, Any]) -> None:
+        self.vectors = vectors
+
+    def encode_query(self, text: str) -> Any:
+        return self.vectors[text]
+
+
 def load_base(index: DocumentIndex) -> list[tuple[Any, int, list[EmbeddedChunk]]]:
     """(meta, provisions, embedded chunks) of every document of the eval index, vectors included."""
     bm25 = Bm25Encoder()
@@ -65,9 +75,11 @@ def load_base(index: DocumentIndex) -> list[tuple[Any, int, list[EmbeddedChunk]]
     for rec in index.documents():
         stored = index.chunks(rec.meta.doc_id)
         dense = index.vectors([s.point_id for s in stored])
+        latent = index.latent_vectors([s.point_id for s in stored])
         sparse = bm25.encode_passages([s.chunk.text for s in stored], rec.meta.language or "en")
         chunks = [
-            EmbeddedChunk(s.chunk, tuple(dense[s.point_id]), sp) for s, sp in zip(stored, sparse, strict=True)
+            EmbeddedChunk(s.chunk, tuple(dense[s.point_id]), sp, latent.get(s.point_id))
+            for s, sp in zip(stored, sparse, strict=True)
         ]
         docs.append((rec.meta, rec.provisions, chunks))
     return docs
@@ -79,6 +91,7 @@ def fill(
     target: int,
     dim: int,
     model_id: str,
+    latent_terms: bool,
 ) -> int:
     """Write copies of the base documents until ``target`` provisions; returns provisions written.
 
@@ -88,7 +101,7 @@ def fill(
     from ingest.store import schema
 
     rng = np.random.default_rng(7)
-    index.ensure(model_id, dim)
+    index.ensure(model_id, dim, latent_terms=latent_terms)
     written, copy = 0, 0
     batch: list[Any] = []
     while written < target:
@@ -128,8 +141,9 @@ def time_searches(
     out = []
     for _ in range(repeat):
         for q in queries:
-            if fresh:  # end-to-end: the query embedding must really be computed
+            if fresh:  # end-to-end: the query embedding and latent terms must really be computed
                 engine._dense_cache.clear()
+                engine._latent_cache.clear()
             t0 = time.perf_counter()
             engine.search(SearchRequest(q, mode=mode))
             out.append((time.perf_counter() - t0) * 1000)
@@ -186,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat = 1
 
     src = build_index(
-        corpus_files(CORPUS, list(CORPUS_META)), args.cache / "en-e5", cache_dir=args.cache / "cache"
+        corpus_files(CORPUS, list(CORPUS_META)), args.cache / "en-e5-lt", cache_dir=args.cache / "cache"
     )
     rt = src.runtime
     info = rt.index.info()
@@ -197,9 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     qvecs = {q: embedder.embed_query(q) for q in queries}
     embed_ms = (time.perf_counter() - t0) / len(queries) * 1000
+    latent = rt.latent_terms  # None: an index without latent terms
+    t0 = time.perf_counter()
+    qlatent = {q: latent.encode_query(q) for q in queries} if latent is not None else {}
+    latent_ms = (time.perf_counter() - t0) / len(queries) * 1000
     print(
         f"base corpus: {len(base)} documents, {sum(p for _, p, _ in base)} provisions; "
-        f"query embedding {embed_ms:.0f} ms/query (mean, {info.model_id})"
+        f"query embedding {embed_ms:.0f} ms/query (mean, {info.model_id}); "
+        f"latent terms {latent_ms:.0f} ms/query ({'on' if latent is not None else 'off'})"
     )
     src.close()
 
@@ -221,11 +240,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 index = open_index(qdrant_path=str(folder / "qdrant"))
             t0 = time.perf_counter()
-            n = fill(index, base, size, info.dim, info.model_id)
+            n = fill(index, base, size, info.dim, info.model_id, info.latent_terms)
             print(
                 f"{label:<5} {size:>7}: {n} provisions, {index.count_points()} points written in {time.perf_counter() - t0:.0f}s"
             )
-            engine = SearchEngine(index, FixedEmbedder(qvecs), Bm25Encoder())
+            engine = SearchEngine(
+                index, FixedEmbedder(qvecs), Bm25Encoder(), latent=FixedLatent(qlatent) if latent else None
+            )
             if backend == "edge":  # as written, then as an ingest run leaves it (optimised)
                 results["edge-raw"] = {
                     m: time_searches(engine, queries, m, repeat, warmup=args.warmup) for m in MODES
@@ -244,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"lexicons ({', '.join(f'{x.language}: {len(x.words)} words' for x in built)}) "
                     f"built in {time.perf_counter() - t0:.0f}s (once per index change; kept on disk)"
                 )
-                real = SearchEngine(index, embedder, Bm25Encoder(), lexicons=lexicons)
+                real = SearchEngine(index, embedder, Bm25Encoder(), lexicons=lexicons, latent=latent)
                 e2e = {m: time_searches(real, queries[:15], m, 1, fresh=True) for m in ("hybrid",)}
             index.close()
             shutil.rmtree(folder, ignore_errors=True)
@@ -270,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\nend-to-end incl. query embedding, Edge, {sizes[-1]:,} provisions, {mode}: "
             f"p50 {pct(values, 50):.0f} ms, p95 {pct(values, 95):.0f} ms"
         )
-    cold = cold_start(args.cache / "en-e5", args.cache / "cache")
+    cold = cold_start(args.cache / "en-e5-lt", args.cache / "cache")
     if cold is not None:
         print(f"cold start of `ctkb search` (new process, real corpus index): {cold:.1f} s")
     return 0

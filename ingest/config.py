@@ -33,6 +33,9 @@ class Settings:
     qdrant_path: str | None = None  # qdrant-client local mode (a folder), mainly for tests
     read_only: bool = False
     parse_timeout_s: float = 180.0
+    latent_terms: bool = (
+        True  # a new index gets latent terms where the model has them (CTKB_LATENT_TERMS=0: not)
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -47,6 +50,7 @@ class Settings:
             qdrant_path=env.get("CTKB_QDRANT_PATH") or None,
             read_only=env.get("CTKB_READ_ONLY", "").lower() in {"1", "true", "yes"},
             parse_timeout_s=float(timeout) if timeout else 180.0,
+            latent_terms=env.get("CTKB_LATENT_TERMS", "").lower() not in {"0", "false", "no"},
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "cache_dir"):

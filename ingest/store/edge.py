@@ -30,8 +30,10 @@ from ingest.store.base import (
     Payload,
     PayloadSelect,
     ScoredPoint,
+    Search,
     Vectors,
-    check_query,
+    named_vectors,
+    plan_query,
 )
 from ingest.store.filters import Condition, Filter, HasId, IsEmpty, Match, MatchAny, Range
 
@@ -67,10 +69,13 @@ class EdgeBackend:
     def collection_exists(self) -> bool:
         return self._shard is not None
 
-    def create_collection(self, dim: int) -> None:
+    def create_collection(self, dim: int, latent_terms: bool = False) -> None:
+        sparse = {s.SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)}
+        if latent_terms:  # learned weights, L2-normalised: plain dot product
+            sparse[s.LATENT] = qe.EdgeSparseVectorParams()
         config = qe.EdgeConfig(
             vectors={s.DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
-            sparse_vectors={s.SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+            sparse_vectors=sparse,
         )
         self.path.mkdir(parents=True, exist_ok=True)
         try:
@@ -135,23 +140,23 @@ class EdgeBackend:
         mode: Mode = "hybrid",
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
-        weights: tuple[float, float] = (1.0, 1.0),
+        weights: Sequence[float] = (1.0, 1.0),
+        latent: SparseVector | None = None,
     ) -> list[ScoredPoint]:
-        use_dense, use_sparse = check_query(dense, sparse, mode, fusion)
-        if limit <= 0 or not (use_dense or use_sparse):
+        searches = plan_query(dense, sparse, mode, fusion, weights, latent)
+        if limit <= 0 or not searches:
             return []
         f = _opt(flt)
-        searches: list[Any] = []
-        if use_dense:
-            searches.append(qe.Query.Nearest([float(x) for x in dense or ()], using=s.DENSE))
-        if use_sparse and sparse is not None:
-            vec = qe.SparseVector(list(sparse.indices), list(sparse.values))
-            searches.append(qe.Query.Nearest(vec, using=s.SPARSE))
         if len(searches) == 1:
-            request = qe.QueryRequest(limit=limit, query=searches[0], filter=f, with_payload=True)
+            request = qe.QueryRequest(limit=limit, query=_nearest(searches[0]), filter=f, with_payload=True)
         else:
-            prefetches = [qe.Prefetch(limit=max(prefetch_limit, limit), query=q, filter=f) for q in searches]
-            fuse: Any = qe.Fusion.Rrf(k=RRF_K, weights=list(weights)) if fusion == "rrf" else qe.Fusion.Dbsf()
+            n = max(prefetch_limit, limit)
+            prefetches = [qe.Prefetch(limit=n, query=_nearest(q), filter=f) for q in searches]
+            fuse: Any = (
+                qe.Fusion.Rrf(k=RRF_K, weights=[q.weight for q in searches])
+                if fusion == "rrf"
+                else qe.Fusion.Dbsf()
+            )
             request = qe.QueryRequest(
                 limit=limit, query=fuse, prefetches=prefetches, filter=f, with_payload=True
             )
@@ -169,7 +174,7 @@ class EdgeBackend:
 
     def point_vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
         records = self.shard.retrieve(list(ids), with_payload=False, with_vector=True)
-        return {str(r.id): _vectors(r.vector) for r in records}
+        return {str(r.id): named_vectors(r.vector) for r in records}
 
     def flush(self) -> None:
         if self._shard is not None and self._dirty:
@@ -194,22 +199,22 @@ class EdgeBackend:
             shard.close()
 
 
+def _nearest(search: Search) -> Any:
+    v = search.vector
+    if isinstance(v, SparseVector):
+        return qe.Query.Nearest(qe.SparseVector(list(v.indices), list(v.values)), using=search.using)
+    return qe.Query.Nearest([float(x) for x in v], using=search.using)
+
+
 def _point(p: IndexPoint) -> qe.Point:
     vector: dict[str, Any] = {}
     if p.dense is not None:
         vector[s.DENSE] = [float(x) for x in p.dense]
     if p.sparse is not None and p.sparse.indices:
         vector[s.SPARSE] = qe.SparseVector(list(p.sparse.indices), list(p.sparse.values))
+    if p.latent is not None and p.latent.indices:
+        vector[s.LATENT] = qe.SparseVector(list(p.latent.indices), list(p.latent.values))
     return qe.Point(p.id, vector, p.payload)
-
-
-def _vectors(vector: Any) -> Vectors:
-    named = vector if isinstance(vector, dict) else {}
-    dense, sparse = named.get(s.DENSE), named.get(s.SPARSE)
-    return (
-        None if dense is None else tuple(float(x) for x in dense),
-        None if sparse is None else SparseVector(tuple(sparse.indices), tuple(sparse.values)),
-    )
 
 
 def _payload_selector(with_payload: PayloadSelect) -> Any:

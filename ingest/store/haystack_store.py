@@ -13,7 +13,6 @@ have no ``document`` record, so ``DocumentIndex.documents()`` does not list them
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from haystack.document_stores.types import DuplicatePolicy
 
 from ingest.model import SparseVector
 from ingest.store import schema as s
-from ingest.store.base import IndexBackend, IndexPoint, Payload
+from ingest.store.base import IndexBackend, IndexPoint, Payload, Vectors
 from ingest.store.filters import Filter, HasId, Match, all_of
 from ingest.store.haystack_filters import convert
 
@@ -112,7 +111,7 @@ class CtkbDocumentStore:
             return []
         rows = list(self.backend.scroll(flt))
         vectors = self.backend.point_vectors([pid for pid, _ in rows]) if rows else {}
-        return [_document(pid, payload, vectors.get(pid, (None, None))) for pid, payload in rows]
+        return [_document(pid, payload, vectors.get(pid, (None, None, None))) for pid, payload in rows]
 
     # --- writes -------------------------------------------------------------------------------
     def write_documents(
@@ -179,10 +178,8 @@ def _point(pid: str, doc: Document) -> IndexPoint:
     )
 
 
-def _document(
-    pid: str, payload: Payload, vectors: tuple[Sequence[float] | None, SparseVector | None]
-) -> Document:
-    dense, sparse = vectors
+def _document(pid: str, payload: Payload, vectors: Vectors) -> Document:
+    dense, sparse, _ = vectors
     return Document(
         id=str(payload.get(s.HAYSTACK_ID) or pid),
         content=payload.get(s.TEXT),

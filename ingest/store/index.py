@@ -42,16 +42,20 @@ class DocumentIndex:
             return s.index_info_from_payload(payload)
         return None
 
-    def ensure(self, model_id: str, dim: int) -> None:
-        """Create the index for this model, or check that the existing one was built with it."""
+    def ensure(self, model_id: str, dim: int, latent_terms: bool = False) -> None:
+        """Create the index for this model, or check that the existing one was built with it.
+
+        ``latent_terms``: a new index gets the ``latent`` vector; an existing one keeps what it has
+        (an index made before latent terms keeps working without them, see :attr:`IndexInfo.latent_terms`).
+        """
         if dim <= 0:
             raise ValueError(f"dimension must be positive, got {dim}")
         if not self.backend.collection_exists():
-            self.backend.create_collection(dim)
+            self.backend.create_collection(dim, latent_terms)
         info = self.info()
         if info is None:  # new, or created by a run killed before it wrote the info record
             self.backend.create_payload_indexes()  # idempotent; completes a half-created index
-            info = IndexInfo(model_id, dim)
+            info = IndexInfo(model_id, dim, latent_terms=latent_terms)
             self.backend.upsert([IndexPoint(s.INFO_POINT_ID, None, None, s.info_payload(info))])
             self.backend.flush()
             return
@@ -140,6 +144,7 @@ class DocumentIndex:
                 tuple(ec.dense),
                 ec.sparse,
                 s.chunk_payload(meta, ec.chunk, run=run, run_points=n),
+                ec.latent,
             )
             for i, ec in enumerate(chunks)
         ]
@@ -198,15 +203,25 @@ class DocumentIndex:
         limit: int = 10,
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
-        weights: tuple[float, float] = (1.0, 1.0),
+        weights: Sequence[float] = (1.0, 1.0),
+        latent: SparseVector | None = None,
     ) -> list[ScoredChunk]:
         """Best committed chunks for a query, best first (one fused Qdrant query in hybrid mode).
 
-        ``weights`` are the (dense, BM25) weights of reciprocal rank fusion."""
+        ``weights`` are the (dense, BM25[, latent]) weights of reciprocal rank fusion; ``latent`` (latent
+        terms) joins a hybrid query where the index has them."""
         if limit <= 0 or not self.backend.collection_exists():
             return []
         hits = self.backend.query(
-            dense, sparse, all_of(COMMITTED_CHUNKS, flt), limit, mode, fusion, prefetch_limit, weights
+            dense,
+            sparse,
+            all_of(COMMITTED_CHUNKS, flt),
+            limit,
+            mode,
+            fusion,
+            prefetch_limit,
+            weights,
+            latent,
         )
         return [ScoredChunk(s.stored_chunk_from_payload(h.id, h.payload), h.score) for h in hits]
 
@@ -221,12 +236,17 @@ class DocumentIndex:
     def vectors(self, point_ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """Dense vectors of stored chunks (e.g. to align two versions without re-embedding)."""
         found = self.backend.point_vectors(point_ids) if point_ids else {}
-        return {pid: dense for pid, (dense, _) in found.items() if dense is not None}
+        return {pid: dense for pid, (dense, _, _) in found.items() if dense is not None}
 
     def sparse_vectors(self, point_ids: Sequence[str]) -> dict[str, SparseVector]:
         """BM25 vectors of stored chunks (to tell whether they were made by the current analysis)."""
         found = self.backend.point_vectors(point_ids) if point_ids else {}
-        return {pid: sparse for pid, (_, sparse) in found.items() if sparse is not None}
+        return {pid: sparse for pid, (_, sparse, _) in found.items() if sparse is not None}
+
+    def latent_vectors(self, point_ids: Sequence[str]) -> dict[str, SparseVector]:
+        """Latent-term vectors of stored chunks (none in an index without latent terms)."""
+        found = self.backend.point_vectors(point_ids) if point_ids else {}
+        return {pid: latent for pid, (_, _, latent) in found.items() if latent is not None}
 
     def count_points(self) -> int:
         """Every point in the collection (chunks, document records, info, pending)."""

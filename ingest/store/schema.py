@@ -18,6 +18,7 @@ from ingest.model import Chunk, DocumentMeta, EmbeddedChunk
 COLLECTION = "ctkb"
 DENSE = "dense"
 SPARSE = "bm25"
+LATENT = "latent"  # latent terms (ingest/latent_terms.py): only in indexes created with them
 # 2: the dense side embeds "label – heading" + text (no title/path); BM25 keeps the whole breadcrumb.
 SCHEMA_VERSION = 2
 
@@ -55,6 +56,7 @@ TEXT = "text"
 MODEL_ID = "model_id"
 DIM = "dim"
 SCHEMA_VERSION_KEY = "schema_version"
+LATENT_TERMS = "latent_terms"
 HAYSTACK_ID = "haystack_id"  # original id of a document written through CtkbDocumentStore
 
 # --- payload values --------------------------------------------------------------------------
@@ -94,6 +96,7 @@ class IndexInfo:
     model_id: str
     dim: int
     schema_version: int = SCHEMA_VERSION
+    latent_terms: bool = False  # the collection has the ``latent`` sparse vector (fixed at creation)
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,9 @@ def run_id(meta: DocumentMeta, provisions: int, chunks: Sequence[EmbeddedChunk])
         h.update(struct.pack(f"<{len(ec.dense)}f", *ec.dense))
         h.update(struct.pack(f"<{len(ec.sparse.indices)}I", *ec.sparse.indices))
         h.update(struct.pack(f"<{len(ec.sparse.values)}f", *ec.sparse.values))
+        if ec.latent is not None:
+            h.update(struct.pack(f"<{len(ec.latent.indices)}I", *ec.latent.indices))
+            h.update(struct.pack(f"<{len(ec.latent.values)}f", *ec.latent.values))
     return str(uuid.uuid5(NAMESPACE, f"{meta.doc_id}\0{h.hexdigest()}"))
 
 
@@ -204,6 +210,7 @@ def info_payload(info: IndexInfo) -> dict[str, Any]:
         MODEL_ID: info.model_id,
         DIM: info.dim,
         SCHEMA_VERSION_KEY: info.schema_version,
+        LATENT_TERMS: info.latent_terms,
     }
 
 
@@ -257,4 +264,5 @@ def index_info_from_payload(p: Mapping[str, Any]) -> IndexInfo:
         model_id=str(p.get(MODEL_ID, "")),
         dim=int(p.get(DIM) or 0),
         schema_version=int(p.get(SCHEMA_VERSION_KEY) or 0),
+        latent_terms=bool(p.get(LATENT_TERMS, False)),
     )

@@ -26,8 +26,10 @@ from ingest.store.base import (
     Payload,
     PayloadSelect,
     ScoredPoint,
+    Search,
     Vectors,
-    check_query,
+    named_vectors,
+    plan_query,
 )
 from ingest.store.filters import Condition, Filter, HasId, IsEmpty, Match, MatchAny, Range
 
@@ -68,11 +70,14 @@ class ServerBackend:
                 raise IndexError_(f"cannot reach Qdrant at {self.where}: {exc}") from exc
         return bool(self._exists)
 
-    def create_collection(self, dim: int) -> None:
+    def create_collection(self, dim: int, latent_terms: bool = False) -> None:
+        sparse = {s.SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)}
+        if latent_terms:  # learned weights, L2-normalised: plain dot product
+            sparse[s.LATENT] = m.SparseVectorParams()
         self.client.create_collection(
             self.collection,
             vectors_config={s.DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
-            sparse_vectors_config={s.SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
+            sparse_vectors_config=sparse,
         )
         self._exists = True
 
@@ -132,28 +137,28 @@ class ServerBackend:
         mode: Mode = "hybrid",
         fusion: FusionKind = "rrf",
         prefetch_limit: int = 100,
-        weights: tuple[float, float] = (1.0, 1.0),
+        weights: Sequence[float] = (1.0, 1.0),
+        latent: SparseVector | None = None,
     ) -> list[ScoredPoint]:
-        use_dense, use_sparse = check_query(dense, sparse, mode, fusion)
-        if limit <= 0 or not (use_dense or use_sparse):
+        searches = plan_query(dense, sparse, mode, fusion, weights, latent)
+        if limit <= 0 or not searches:
             return []
         f = _opt(flt)
-        searches: list[tuple[Any, str]] = []
-        if use_dense:
-            searches.append(([float(x) for x in dense or ()], s.DENSE))
-        if use_sparse and sparse is not None:
-            vec = m.SparseVector(indices=list(sparse.indices), values=list(sparse.values))
-            searches.append((vec, s.SPARSE))
         if len(searches) == 1:
-            ((q, using),) = searches
+            (one,) = searches
             response = self.client.query_points(
-                self.collection, query=q, using=using, query_filter=f, limit=limit, with_payload=True
+                self.collection,
+                query=_vector(one),
+                using=one.using,
+                query_filter=f,
+                limit=limit,
+                with_payload=True,
             )
         else:
             n = max(prefetch_limit, limit)
-            prefetch = [m.Prefetch(query=q, using=u, filter=f, limit=n) for q, u in searches]
+            prefetch = [m.Prefetch(query=_vector(q), using=q.using, filter=f, limit=n) for q in searches]
             fuse: Any = (
-                m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=list(weights)))
+                m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=[q.weight for q in searches]))
                 if fusion == "rrf"
                 else m.FusionQuery(fusion=m.Fusion.DBSF)
             )
@@ -172,7 +177,7 @@ class ServerBackend:
 
     def point_vectors(self, ids: Sequence[str]) -> dict[str, Vectors]:
         records = self.client.retrieve(self.collection, list(ids), with_payload=False, with_vectors=True)
-        return {str(r.id): _vectors(r.vector) for r in records}
+        return {str(r.id): named_vectors(r.vector) for r in records}
 
     def flush(self) -> None:
         """Nothing to do: the server persists every acknowledged write (``wait=True``)."""
@@ -191,16 +196,16 @@ def _point(p: IndexPoint) -> m.PointStruct:
         vector[s.DENSE] = [float(x) for x in p.dense]
     if p.sparse is not None and p.sparse.indices:
         vector[s.SPARSE] = m.SparseVector(indices=list(p.sparse.indices), values=list(p.sparse.values))
+    if p.latent is not None and p.latent.indices:
+        vector[s.LATENT] = m.SparseVector(indices=list(p.latent.indices), values=list(p.latent.values))
     return m.PointStruct(id=p.id, vector=vector, payload=p.payload)
 
 
-def _vectors(vector: Any) -> Vectors:
-    named = vector if isinstance(vector, dict) else {}
-    dense, sparse = named.get(s.DENSE), named.get(s.SPARSE)
-    return (
-        None if dense is None else tuple(float(x) for x in dense),
-        None if sparse is None else SparseVector(tuple(sparse.indices), tuple(sparse.values)),
-    )
+def _vector(search: Search) -> Any:
+    v = search.vector
+    if isinstance(v, SparseVector):
+        return m.SparseVector(indices=list(v.indices), values=list(v.values))
+    return [float(x) for x in v]
 
 
 def _opt(flt: Filter | None) -> m.Filter | None:

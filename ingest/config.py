@@ -33,9 +33,8 @@ class Settings:
     qdrant_path: str | None = None  # qdrant-client local mode (a folder), mainly for tests
     read_only: bool = False
     parse_timeout_s: float = 180.0
-    latent_terms: bool = (
-        True  # a new index gets latent terms where the model has them (CTKB_LATENT_TERMS=0: not)
-    )
+    # A new index gets latent terms where the model has them (CTKB_LATENT_TERMS=0: not).
+    latent_terms: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -81,7 +81,7 @@ class Runtime:
                 info = self.index.info()
                 if info is None or not info.latent_terms or not latent_terms.available():
                     return None
-                self._latent = latent_terms.LatentTermEncoder()
+                self._latent = latent_terms.LatentTermEncoder(self.embedder)
             return self._latent
 
     @property

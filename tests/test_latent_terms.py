@@ -32,7 +32,8 @@ def test_vectors_are_normalised_sorted_and_deterministic(encoder: latent_terms.L
     assert list(first.indices) == sorted(set(first.indices)) and all(v > 0 for v in first.values)
     assert _dot(first, first) == pytest.approx(1.0, abs=1e-5)
     assert empty == SparseVector((), ())
-    assert enc.encode_query("Forced labour for the benefit of private companies is prohibited.") == first
+    again = enc.encode_query("Forced labour for the benefit of private companies is prohibited.")
+    assert _dot(first, again) > 0.999  # alone or in a batch: the same vector (to float rounding)
 
 
 TEXTS = [

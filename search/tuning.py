@@ -131,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold_nl_holdout4",
             "gold_nl_holdout5",
             "gold_nl_holdout6",
+            "gold_nl_holdout7",
         )
     }
     for name, stems, twin in (

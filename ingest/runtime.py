@@ -126,13 +126,13 @@ class Runtime:
         """chunk → dense → sparse → write, built once (Haystack components belong to one pipeline)."""
         with self._lock:
             if self._index_pipeline is None:
+                from ingest.components import DenseLatentEmbedder
                 from ingest.pipeline import build_index_pipeline
 
                 latent = self._latent_encoder(required=True)
                 self._index_pipeline = build_index_pipeline(
-                    embedder=self.document_embedder if latent is None else None,
+                    dense=self.document_embedder if latent is None else DenseLatentEmbedder(latent),
                     bm25=self.bm25,
-                    latent=latent,
                     index=self.index,
                     max_tokens=self.spec.max_tokens,
                     count_tokens=self.token_counter,

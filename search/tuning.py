@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold_nl_holdout5",
             "gold_nl_holdout6",
             "gold_nl_holdout7",
+            "gold_nl_holdout8",
         )
     }
     for name, stems, twin in (

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "glossary.json"
+# More concepts in the same format: legal terminology in six languages (its "_about" says how written)
+TERMS_PATH = Path(__file__).parent / "data" / "legal_terms.json"
 _LANG = re.compile(r"^([a-z]{2}):")
 # (text, language) -> the analysed term of each of its words, in order, stop words left out
 Analyse = Callable[[str, str], Sequence[int]]
@@ -30,11 +32,15 @@ class Glossary:
     documents: tuple[tuple[str, str], ...]  # (everyday name, words of the official title)
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_PATH) -> Glossary:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        concepts = tuple(tuple(group) for group in data.get("concepts", []))
-        documents = tuple((k, v) for k, v in data.get("documents", {}).items())
-        return cls(concepts, documents)
+    def load(cls, *paths: Path) -> Glossary:
+        """The concepts and document names of the given files, in order (default: the project's two)."""
+        concepts: list[tuple[str, ...]] = []
+        documents: list[tuple[str, str]] = []
+        for path in paths or (DEFAULT_PATH, TERMS_PATH):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            concepts += [tuple(group) for group in data.get("concepts", [])]
+            documents += list(data.get("documents", {}).items())
+        return cls(tuple(concepts), tuple(documents))
 
     def matched_groups(self, query: str) -> list[tuple[str, ...]]:
         padded = f" {_norm(query)} "
@@ -100,4 +106,4 @@ def _contains(terms: Sequence[int], phrase: Sequence[int]) -> bool:
 
 @lru_cache(maxsize=4)
 def default_glossary() -> Glossary:
-    return Glossary.load(DEFAULT_PATH)
+    return Glossary.load()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 
-from search.glossary import DEFAULT_PATH, Glossary, default_glossary
+from search.glossary import DEFAULT_PATH, TERMS_PATH, Glossary, default_glossary
 
 
 def test_expansion_adds_the_other_phrases_of_a_concept() -> None:
@@ -37,10 +38,31 @@ def test_document_names() -> None:
     assert g.document_names("some other text") == []
 
 
-def test_data_file_is_well_formed() -> None:
+def test_data_files_are_well_formed() -> None:
     data = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     assert all(isinstance(group, list) and len(group) >= 2 for group in data["concepts"])
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in data["documents"].items())
+    terms = json.loads(TERMS_PATH.read_text(encoding="utf-8"))
+    assert len(terms["concepts"]) >= 300 and "documents" not in terms
+    english: list[str] = []
+    for group in data["concepts"] + terms["concepts"]:
+        tagged = [p for p in group if re.match(r"^[a-z]{2}:", p)]
+        assert {p[:3] for p in tagged} <= {"nl:", "ru:", "ka:", "hy:", "az:"}, group
+        assert all(p[3:].strip() for p in tagged), group
+        english += {" ".join(re.findall(r"\w+", p.lower())) for p in group if p not in tagged}
+    # every concept is reachable from English, and an English phrase names one concept only
+    assert len(english) == len(set(english))
+    assert all(any(not re.match(r"^[a-z]{2}:", p) for p in g) for g in terms["concepts"])
+
+
+def test_default_glossary_holds_both_files() -> None:
+    g = default_glossary()
+    assert len(g.concepts) == len(Glossary.load(DEFAULT_PATH).concepts) + len(
+        Glossary.load(TERMS_PATH).concepts
+    )
+    assert g.documents == Glossary.load(DEFAULT_PATH).documents
+    found = g.translations("can a state refuse extradition of its own nationals?")
+    assert "uitlevering" in found["nl"] and "выдача" in found["ru"]
 
 
 def test_a_georgian_or_russian_question_gets_the_concepts_english_phrases() -> None:

@@ -41,7 +41,8 @@ class SearchOptions:
     # Measured on the gold set: +0.01 nDCG@10 overall, +0.01-0.02 on paraphrases (small, kept).
     expand_glossary: bool = True
     translate_glossary: bool = True  # ... with the concept's phrases in other languages (own analyser)
-    glossary_weight: float = 1.0  # BM25 weight of those phrases when the question is in English
+    # BM25 weight of those phrases when the question is in English (0.5-1.5 within noise over Dutch)
+    glossary_weight: float = 1.0
     # BM25 weight of those phrases when the question is not in English (Georgian, Russian...): at 1.0 the
     # English phrases pulled English documents above the Georgian answers of a Georgian question in a
     # mixed index (sample corpus, gold_ka 0.787 -> 0.686); 0.25 keeps that and still helps Georgian and
@@ -58,7 +59,8 @@ class SearchOptions:
     # them, with this RRF weight (dense and BM25 weigh ``rrf_weights``). Chosen with the first encoder: at
     # 0.5 the gold set stayed at 0.616 (paraphrases 0.384 -> 0.404) and English over Dutch gained (mean
     # 0.690 -> 0.732); 1.0 gained ~0.006 more over Dutch but cost the gold set 0.025. Final code (latent
-    # terms from the dense pass): gold 0.608 (0.617 without), mean over 311 Dutch-set questions 0.724.
+    # terms from the dense pass): gold 0.608 (0.617 without), mean over 311 Dutch-set questions 0.724
+    # (with the legal terms of 2026-12-04: gold 0.609, 351 Dutch-set questions 0.760).
     latent_terms: bool = True
     latent_weight: float = 0.5
     reference_lookup: bool = True

@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold_nl_holdout6",
             "gold_nl_holdout7",
             "gold_nl_holdout8",
+            "gold_nl_holdout9",
         )
     }
     for name, stems, twin in (

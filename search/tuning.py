@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold_nl_holdout7",
             "gold_nl_holdout8",
             "gold_nl_holdout9",
+            "gold_nl_holdout10",
         )
     }
     for name, stems, twin in (

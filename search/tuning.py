@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold_nl_holdout8",
             "gold_nl_holdout9",
             "gold_nl_holdout10",
+            "gold_nl_holdout11",
         )
     }
     for name, stems, twin in (

@@ -132,6 +132,33 @@ def test_hybrid_adds_them_to_bm25_and_marks_them_keyword_stays_literal(dutch) ->
 
 
 @pytest.mark.slow
+def test_legal_terms_reach_the_dutch_article_the_old_glossary_missed(dutch) -> None:
+    """search/data/legal_terms.json: "denunciation" -> "opzegging", the heading of the Dutch Art. 19."""
+    from search.engine import SearchEngine
+    from search.glossary import DEFAULT_PATH, Glossary
+
+    built, _ = dutch
+    engine = built.engine()
+    question = "How can a state party withdraw from the protocol by denunciation?"
+    _, sparse = engine.vectors(question, "hybrid")
+    assert set(built.runtime.bm25.encode_query("opzegging", "nl").indices) <= set(sparse.indices)
+    hits = engine.search(SearchRequest(question, top_k=5)).hits
+    assert (hits[0].number, hits[0].heading) == ("19", "Opzegging")
+    assert ", Art. 19" in hits[0].citation
+    # the 36-concept glossary alone does not know the word: another article comes first
+    old = SearchEngine(
+        engine.index,
+        engine.embedder,
+        engine.bm25,
+        engine.options,
+        Glossary.load(DEFAULT_PATH),
+        engine.lexicons,
+        engine.latent,
+    )
+    assert old.search(SearchRequest(question, top_k=5)).hits[0].number != "19"
+
+
+@pytest.mark.slow
 def test_lexicon_is_kept_on_disk_and_rebuilt_only_for_new_words(corpus_real: Path, tmp_path: Path) -> None:
     from search.testing import EVAL_CACHE, build_index, corpus_files
 

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "glossary.json"
@@ -42,9 +42,18 @@ class Glossary:
             documents += list(data.get("documents", {}).items())
         return cls(tuple(concepts), tuple(documents))
 
+    @cached_property
+    def _english(self) -> tuple[tuple[str, ...], ...]:
+        """Each concept's English phrases, normalised and padded once (matching runs on every query)."""
+        return tuple(tuple(f" {_norm(p)} " for p in g if not _LANG.match(p)) for g in self.concepts)
+
     def matched_groups(self, query: str) -> list[tuple[str, ...]]:
         padded = f" {_norm(query)} "
-        return [g for g in self.concepts if any(f" {_norm(p)} " in padded for p in g if not _LANG.match(p))]
+        return [
+            g
+            for g, english in zip(self.concepts, self._english, strict=True)
+            if any(p in padded for p in english)
+        ]
 
     def expand(self, query: str) -> str:
         """The query followed by the same-language phrases of every concept it mentions (each once)."""

@@ -17,6 +17,8 @@ Queries must be analysed like the documents they should match. ``encode_query(te
   removed, so documents indexed without a stemmer (Georgian, unknown language) match too. The terms
   are united (a term appearing twice counts once). A query in one language never matches words of
   another language lexically; the dense vector covers that.
+  The search engine passes the language a Latin-script question is written in where it can tell
+  (search/language.py), so a Dutch question is not analysed as English.
 """
 
 from __future__ import annotations
@@ -178,6 +180,16 @@ class Bm25Encoder:
                     self._add_terms(terms, a, " ".join(words))
         ordered = tuple(sorted(terms))
         return SparseVector(ordered, (1.0,) * len(ordered))
+
+    def stopword_count(self, text: str, language: str) -> int:
+        """How many distinct words of ``text`` are stop words of ``language`` (0 if it has no list)."""
+        analyzer = analyzer_for(language)
+        if not analyzer.stopwords:
+            return 0
+        words = " ".join({w.lower() for w in _WORD.findall(text)})
+        every = self._model(PLAIN).embed_query(words).indices
+        kept = self._model(Analyzer(None, analyzer.stopwords)).embed_query(words).indices
+        return len(every) - len(kept)
 
     def _add_terms(self, terms: set[int], analyzer: Analyzer, text: str) -> None:
         model = self._model(analyzer)

@@ -8,7 +8,6 @@ vectors and the filter, pins provisions named in the query, and groups chunks in
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from search.filters import SearchFilters
 from search.glossary import Glossary, default_glossary
 from search.hits import Hit, group_chunks, to_json
+from search.language import LATIN_SCRIPT, query_languages
 from search.lexicon import Lexicons
 from search.query import ParsedQuery, parse_query
 from search.resolve import DocumentResolver, number_variants
@@ -64,6 +64,9 @@ class SearchOptions:
     latent_terms: bool = True
     latent_weight: float = 0.5
     reference_lookup: bool = True
+    # A Latin-script question in another language of the index (Dutch, Azerbaijani...) is analysed in
+    # that language (search/language.py); off: every Latin-script question is read as English.
+    detect_language: bool = True
     reranker: Reranker | None = field(default=None, compare=False)  # off unless a local model is set
 
 
@@ -92,20 +95,6 @@ class SearchResult:
         return to_json(self.query, self.hits)
 
 
-_SCRIPT_LANGUAGE = (("GEORGIAN", "ka"), ("ARMENIAN", "hy"), ("CYRILLIC", "ru"))
-
-
-def query_language(text: str, default: str = "en") -> str:
-    """The BM25 language of a query: decided by script (Georgian, Armenian, Cyrillic), else ``default``."""
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            for script, code in _SCRIPT_LANGUAGE:
-                if name.startswith(script):
-                    return code
-    return default
-
-
 class SearchEngine:
     """Searches one index with one embedding model and one BM25 encoder (all opened by the caller)."""
 
@@ -132,6 +121,8 @@ class SearchEngine:
         self._translation_cache: dict[tuple[str, tuple[str, ...]], Any] = {}
         self._terms_cache: dict[tuple[str, str], tuple[int, ...]] = {}
         self._latent_cache: dict[str, Any] = {}
+        self._language_cache: dict[str, tuple[str, ...]] = {}
+        self._index_languages: list[tuple[str, ...]] = []  # filled on first need, shared by with_options
 
     @classmethod
     def from_runtime(cls, runtime: Any, options: SearchOptions | None = None) -> SearchEngine:
@@ -161,6 +152,8 @@ class SearchEngine:
         engine.resolver = self.resolver
         engine._dense_cache = self._dense_cache
         engine._latent_cache = self._latent_cache
+        engine._language_cache = self._language_cache
+        engine._index_languages = self._index_languages
         return engine
 
     # --- vectors ---------------------------------------------------------------------------
@@ -175,9 +168,9 @@ class SearchEngine:
         if mode != "semantic":
             expand = o.expand_glossary and mode == "hybrid"
             bm25_text = self.glossary.expand(text) if expand else text
-            sparse = self.bm25.encode_query(bm25_text, language)
+            sparse = self.bm25.encode_query(bm25_text, language or self._analysis(text))
             glossary, lexicon = self.translations(text, mode, languages)
-            english = query_language(text) == "en"
+            english = self.query_language(text) == "en"
             weight = o.glossary_weight if english else o.foreign_glossary_weight
             sparse = _union(
                 sparse, [self.bm25.encode_query(" ".join(p), g) for g, p in glossary.items()], weight
@@ -213,13 +206,41 @@ class SearchEngine:
         if cached is None:
             glossary: dict[str, list[str]] = {}
             if o.expand_glossary and o.translate_glossary:
-                found = self.glossary.translations(text, query_language(text), self._terms)
+                found = self.glossary.translations(text, self.query_language(text), self._terms)
                 glossary = {lang: list(p) for lang, p in found.items()}
             lexicon: dict[str, list[str]] = {}
             if o.translate_lexicon and self.lexicons is not None:
-                lexicon = self.lexicons.translate(text, query_language(text), self.bm25, languages)
+                lexicon = self.lexicons.translate(text, self.query_language(text), self.bm25, languages)
             cached = _remember(self._translation_cache, key, (glossary, lexicon))
         return cached
+
+    def query_language(self, text: str) -> str:
+        """The language the question is written in (search/language.py), among the index's languages."""
+        return self.query_languages(text)[0]
+
+    def query_languages(self, text: str) -> tuple[str, ...]:
+        """The languages the question may be written in, likeliest first (search/language.py)."""
+        if not self.options.detect_language:
+            return query_languages(text)
+        found = self._language_cache.get(text)
+        if found is None:
+            if not self._index_languages:
+                self._index_languages.append(
+                    tuple(sorted({r.meta.language for r in self.index.documents() if r.meta.language}))
+                )
+            candidates = self._index_languages[0]
+            found = _remember(
+                self._language_cache, text, query_languages(text, candidates, self.bm25.stopword_count)
+            )
+        return found
+
+    def _analysis(self, text: str) -> str | tuple[str, ...] | None:
+        """How the BM25 side analyses a question when no language was chosen: in the Latin-script
+        language(s) it may be written in; ``None`` (word by word, by script) for English or another script."""
+        langs = self.query_languages(text)
+        if langs == ("en",) or langs[0] not in LATIN_SCRIPT:
+            return None
+        return langs[0] if len(langs) == 1 else langs
 
     def _terms(self, text: str, language: str) -> tuple[int, ...]:
         """The BM25 term of each word of ``text`` as a document in ``language`` would index it, in order

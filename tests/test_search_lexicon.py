@@ -268,3 +268,21 @@ def test_prepare_builds_every_language_english_last_and_none_waits_for_another(
         assert lexicons.get("en") is not None and not english.is_alive()
     finally:
         built.close()
+
+
+@pytest.mark.slow
+def test_a_dutch_question_is_stemmed_as_dutch(dutch) -> None:
+    """search/language.py: read as English (before), a Dutch question's words missed the Dutch stems."""
+    built, _ = dutch
+    engine = built.engine()
+    for question, article in (
+        ("Hoe kan een staat het protocol opzeggen?", "19"),  # "opzeggen" ~ the heading "Opzegging"
+        ("terugkeer van slachtoffers naar hun land", "8"),  # "slachtoffers" ~ "slachtoffer"
+    ):
+        assert engine.query_language(question) == "nl"
+        hits = engine.search(SearchRequest(question, top_k=3, mode="keyword")).hits
+        assert hits[0].number == article, (question, [h.number for h in hits])
+        as_english = engine.with_options(detect_language=False)
+        assert as_english.query_language(question) == "en"
+        before = as_english.search(SearchRequest(question, top_k=3, mode="keyword")).hits
+        assert not before or before[0].number != article

@@ -224,10 +224,9 @@ class SearchEngine:
             return query_languages(text)
         found = self._language_cache.get(text)
         if found is None:
-            if not self._index_languages:
-                self._index_languages.append(
-                    tuple(sorted({r.meta.language for r in self.index.documents() if r.meta.language}))
-                )
+            if not self._index_languages:  # those of the documents, and those the glossary translates
+                held = {r.meta.language for r in self.index.documents() if r.meta.language}
+                self._index_languages.append(tuple(sorted(held | self.glossary.languages)))
             candidates = self._index_languages[0]
             found = _remember(
                 self._language_cache, text, query_languages(text, candidates, self.bm25.stopword_count)

@@ -47,6 +47,11 @@ class Glossary:
         """Each concept's English phrases, normalised and padded once (matching runs on every query)."""
         return tuple(tuple(f" {_norm(p)} " for p in g if not _LANG.match(p)) for g in self.concepts)
 
+    @cached_property
+    def languages(self) -> frozenset[str]:
+        """The languages the concepts have phrases in (English always)."""
+        return frozenset({"en"} | {m.group(1) for g in self.concepts for p in g if (m := _LANG.match(p))})
+
     def matched_groups(self, query: str) -> list[tuple[str, ...]]:
         padded = f" {_norm(query)} "
         return [

@@ -1,13 +1,15 @@
 """The language a query is written in: how its words are analysed for BM25 and what they are translated from.
 
 A letter of the Georgian, Armenian or Cyrillic script decides (ka, hy, ru). A query in Latin script is
-read in the Latin-script language of the indexed documents (English always among them) of which it has
-the most stop words ("welke straf stelt het wetboek op mensenhandel van een kind": four Dutch ones, no
-English one); "ə", a letter only Azerbaijani writes, decides for Azerbaijani where the index holds it.
-Where languages tie (or the query has no stop word at all), it is read as English and its BM25 terms are
-the union of its analyses in each tied language. An English question stays English even over a Dutch-only
-index: every English question of the gold sets is read so (tests/test_search_language.py). Without this, a
-Dutch or Azerbaijani question was stemmed as English and missed the words of its own language's documents.
+read in the candidate language of which it has the most stop words ("welke straf stelt het wetboek op
+mensenhandel van een kind": four Dutch ones, no English one). The candidates are English and the
+Latin-script languages of the indexed documents and of the glossary (Dutch, Azerbaijani): a Dutch question
+over English text is read as Dutch too, so the glossary and the lexicon translate it into English. "ə", a
+letter only Azerbaijani writes, decides for Azerbaijani. Where languages tie (or the query has no stop word
+at all), it is read as English and its BM25 terms are the union of its analyses in each tied language.
+An English question stays English: every English question of the gold sets is read so
+(tests/test_search_language.py). Before this, a Dutch or Azerbaijani question was stemmed as English and
+missed the words of its own language's documents.
 """
 
 from __future__ import annotations

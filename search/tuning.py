@@ -182,15 +182,14 @@ def main(argv: list[str] | None = None) -> int:
                 ):
                     variant = evaluate(engine.with_options(**opts), qrels, ("hybrid",))
                     print(_row(f"{set_name}: {label}", variant, "hybrid"))
-        if not twin:  # Dutch questions over the Dutch texts, read as Dutch and (before) as English
-            qrels = load_qrels(GOLD_DIR / "gold_nl_in_nl.jsonl")
-            for label, eng in (
-                ("", engine),
-                (", read as English", engine.with_options(detect_language=False)),
-            ):
-                rep = evaluate(eng, qrels)
-                print("\n".join(_mode_table(f"gold_nl_in_nl over {name}{label}", rep)))
-                out[f"gold_nl_in_nl / {name}{label}"] = rep.as_json(verbose=True)
+        # Dutch questions over each, read as Dutch and (as before 2026-12-04) as English
+        qrels = load_qrels(GOLD_DIR / "gold_nl_in_nl.jsonl")
+        if twin:
+            qrels = [_english_twin(q) for q in qrels]
+        for label, eng in (("", engine), (", read as English", engine.with_options(detect_language=False))):
+            rep = evaluate(eng, qrels)
+            print("\n".join(_mode_table(f"gold_nl_in_nl over {name}{label}", rep)))
+            out[f"gold_nl_in_nl / {name}{label}"] = rep.as_json(verbose=True)
         built.close()
     if args.json:
         args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")

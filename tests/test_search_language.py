@@ -19,6 +19,12 @@ def count():
     return Bm25Encoder().stopword_count
 
 
+def test_the_glossary_languages_are_candidates_even_without_their_documents() -> None:
+    from search.glossary import default_glossary
+
+    assert default_glossary().languages == {"en", "nl", "ru", "ka", "hy", "az"}
+
+
 def test_stop_words_are_counted_per_language(count) -> None:
     text = "Welke straf stelt het Wetboek van Strafrecht op mensenhandel van een kind?"
     assert count(text, "nl") == 4  # het, van, op, een (each distinct word once)

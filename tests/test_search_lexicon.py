@@ -286,3 +286,27 @@ def test_a_dutch_question_is_stemmed_as_dutch(dutch) -> None:
         assert as_english.query_language(question) == "en"
         before = as_english.search(SearchRequest(question, top_k=3, mode="keyword")).hits
         assert not before or before[0].number != article
+
+
+@pytest.mark.slow
+def test_a_dutch_question_over_english_text_gets_english_words(corpus_real: Path, tmp_path: Path) -> None:
+    """Dutch is one of the glossary's languages, so a Dutch question is read as Dutch over an English-only
+    index too, and the lexicon adds the English words nearest to its own (read as English, it got none)."""
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    built = build_index(
+        corpus_files(corpus_real, ["un_palermo_protocol_2000"]), tmp_path, cache_dir=EVAL_CACHE / "cache"
+    )
+    try:
+        engine = built.engine()
+        question = "de echtheid van reisdocumenten controleren"
+        assert engine.query_language(question) == "nl"
+        english = engine.translations(question, "hybrid")[1].get("en", [])
+        assert {"documents", "control"} <= set(english), english
+        hits = engine.search(SearchRequest(question, top_k=3)).hits
+        assert {h.number for h in hits[:2]} == {"12", "13"}  # security / validity of documents
+        as_english = engine.with_options(detect_language=False)
+        assert as_english.query_language(question) == "en"
+        assert as_english.translations(question, "hybrid")[1] == {}
+    finally:
+        built.close()

@@ -64,8 +64,8 @@ class SearchOptions:
     latent_terms: bool = True
     latent_weight: float = 0.5
     reference_lookup: bool = True
-    # A Latin-script question in another language of the index (Dutch, Azerbaijani...) is analysed in
-    # that language (search/language.py); off: every Latin-script question is read as English.
+    # A Latin-script question in another language of the index or the glossary (Dutch, Azerbaijani...) is
+    # analysed and translated as that language (search/language.py); off: Latin script is read as English.
     detect_language: bool = True
     reranker: Reranker | None = field(default=None, compare=False)  # off unless a local model is set
 
@@ -215,7 +215,8 @@ class SearchEngine:
         return cached
 
     def query_language(self, text: str) -> str:
-        """The language the question is written in (search/language.py), among the index's languages."""
+        """The language the question is read in (search/language.py): by script, else among English and
+        the Latin-script languages of the index and the glossary."""
         return self.query_languages(text)[0]
 
     def query_languages(self, text: str) -> tuple[str, ...]:

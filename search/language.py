@@ -39,8 +39,8 @@ def script_language(text: str, default: str = "en") -> str:
 
 
 def query_language(text: str, candidates: Iterable[str] = (), stopwords: StopwordCount | None = None) -> str:
-    """The query's language: by script, else among the Latin-script ``candidates`` (the languages of
-    the indexed documents) by its stop words, else English."""
+    """The language the query is read in: by script, else among English and the Latin-script
+    ``candidates`` by its stop words."""
     return query_languages(text, candidates, stopwords)[0]
 
 

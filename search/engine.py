@@ -122,7 +122,6 @@ class SearchEngine:
         self._terms_cache: dict[tuple[str, str], tuple[int, ...]] = {}
         self._latent_cache: dict[str, Any] = {}
         self._language_cache: dict[str, tuple[str, ...]] = {}
-        self._index_languages: list[tuple[str, ...]] = []  # filled on first need, shared by with_options
 
     @classmethod
     def from_runtime(cls, runtime: Any, options: SearchOptions | None = None) -> SearchEngine:
@@ -153,7 +152,6 @@ class SearchEngine:
         engine._dense_cache = self._dense_cache
         engine._latent_cache = self._latent_cache
         engine._language_cache = self._language_cache
-        engine._index_languages = self._index_languages
         return engine
 
     # --- vectors ---------------------------------------------------------------------------
@@ -225,22 +223,18 @@ class SearchEngine:
             return query_languages(text)
         found = self._language_cache.get(text)
         if found is None:
-            if not self._index_languages:  # those of the documents, and those the glossary translates
-                held = {r.meta.language for r in self.index.documents() if r.meta.language}
-                self._index_languages.append(tuple(sorted(held | self.glossary.languages)))
-            candidates = self._index_languages[0]
+            # the documents' languages and those the glossary translates
+            candidates = self.resolver.languages() | self.glossary.languages
             found = _remember(
                 self._language_cache, text, query_languages(text, candidates, self.bm25.stopword_count)
             )
         return found
 
-    def _analysis(self, text: str) -> str | tuple[str, ...] | None:
+    def _analysis(self, text: str) -> tuple[str, ...] | None:
         """How the BM25 side analyses a question when no language was chosen: in the Latin-script
         language(s) it may be written in; ``None`` (word by word, by script) for English or another script."""
         langs = self.query_languages(text)
-        if langs == ("en",) or langs[0] not in LATIN_SCRIPT:
-            return None
-        return langs[0] if len(langs) == 1 else langs
+        return None if langs == ("en",) or langs[0] not in LATIN_SCRIPT else langs
 
     def _terms(self, text: str, language: str) -> tuple[int, ...]:
         """The BM25 term of each word of ``text`` as a document in ``language`` would index it, in order

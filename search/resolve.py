@@ -40,20 +40,29 @@ class DocumentResolver:
         self.index = index
         self.glossary = glossary
         self._docs: list[tuple[str, set[str], str]] | None = None
+        self._languages: frozenset[str] = frozenset()
 
     def refresh(self) -> None:
         self._docs = None
 
+    def languages(self) -> frozenset[str]:
+        """The languages of the index's documents (read with the document list, once)."""
+        self._documents()
+        return self._languages
+
     def _documents(self) -> list[tuple[str, set[str], str]]:
         if self._docs is None:
             docs = []
+            languages = set()
             for d in self.index.documents():
                 meta = getattr(d, "meta", d)
+                if meta.language:
+                    languages.add(meta.language)
                 text = f"{meta.title} {meta.source.rsplit('.', 1)[0].replace('_', ' ')} {meta.doc_id.replace('-', ' ')}"
                 docs.append(
                     (meta.doc_id, _words(text), _compact(f"{meta.title} {meta.source} {meta.doc_id}"))
                 )
-            self._docs = docs
+            self._docs, self._languages = docs, frozenset(languages)
         return self._docs
 
     def resolve(self, hint: str) -> list[str]:

@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             "gold_nl_holdout10",
             "gold_nl_holdout11",
             "gold_nl_holdout12",
+            "gold_nl_holdout13",
         )
     }
     for name, stems, twin in (

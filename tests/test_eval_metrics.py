@@ -81,6 +81,7 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
         "gold_nl_holdout10",
         "gold_nl_holdout11",
         "gold_nl_holdout12",
+        "gold_nl_holdout13",
         "gold_nl_in_nl",
         "gold_ka_en",
         "gold_ka",

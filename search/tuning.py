@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                     qs = [_english_twin(q) for q in qrels] if twin else qrels
                     variant = evaluate(engine.with_options(**opts), qs, ("hybrid",))
                     print(_row(f"{set_name}: {label}", variant, "hybrid"))
-        if twin:  # Georgian and Russian questions over the English texts
-            for set_name in ("gold_ka_over_en", "gold_ru_over_en"):
+        if twin:  # Georgian, Russian, Armenian and Azerbaijani questions over the English texts
+            for set_name in ("gold_ka_over_en", "gold_ru_over_en", "gold_hy_over_en", "gold_az_over_en"):
                 qrels = load_qrels(GOLD_DIR / f"{set_name}.jsonl")
                 rep = evaluate(engine, qrels)
                 print("\n".join(_mode_table(f"{set_name} over {name}", rep)))

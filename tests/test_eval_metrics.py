@@ -87,6 +87,8 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
         "gold_ka",
         "gold_ka_over_en",
         "gold_ru_over_en",
+        "gold_hy_over_en",
+        "gold_az_over_en",
     }
     for f in files:
         for q in load_qrels(f):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +40,7 @@ from qdrant_edge import (
 
 from ingest import georgian
 from ingest.model import SparseVector
+from ingest.script import letter_language
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,6 @@ _ISO3 = {"eng": "en", "rus": "ru", "hye": "hy", "arm": "hy", "aze": "az", "kat":
 _ISO3 |= {"nld": "nl", "dut": "nl", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es"}
 
 # Script of a word (first letter's Unicode name) -> language whose analyser a no-language query uses.
-_SCRIPTS = {"LATIN": "en", "CYRILLIC": "ru", "ARMENIAN": "hy", "GEORGIAN": "ka"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -119,7 +118,7 @@ def analyzer_for(language: str | None) -> Analyzer:
 def _script_language(word: str) -> str | None:
     for ch in word:
         if ch.isalpha():
-            return _SCRIPTS.get(unicodedata.name(ch, "").split(" ", 1)[0])
+            return letter_language(ch)
     return None
 
 

@@ -14,15 +14,15 @@ missed the words of its own language's documents.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
+
+from ingest.script import letter_language
 
 # Languages written in Latin script that ctkb's BM25 has a stop-word list for (ingest/sparse.py).
 LATIN_SCRIPT = frozenset(
     {"en", "nl", "az", "tr", "de", "fr", "es", "it", "pt", "sv", "da", "no", "nb", "fi", "hu", "ro"}
     | {"ca", "id", "sl"}
 )
-_SCRIPT_LANGUAGE = (("GEORGIAN", "ka"), ("ARMENIAN", "hy"), ("CYRILLIC", "ru"))
 
 StopwordCount = Callable[[str, str], int]  # (text, language) -> how many of its words are stop words
 
@@ -30,11 +30,9 @@ StopwordCount = Callable[[str, str], int]  # (text, language) -> how many of its
 def script_language(text: str, default: str = "en") -> str:
     """The language of a query's first non-Latin letter (Georgian, Armenian, Cyrillic), else ``default``."""
     for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            for script, code in _SCRIPT_LANGUAGE:
-                if name.startswith(script):
-                    return code
+        language = letter_language(ch)
+        if language and language != "en":
+            return language
     return default
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The two set-up commands of the README. Each creates/updates the virtual environment itself.
 #   ./run.sh app    build the embedded index from corpus/ (if needed) and open the app
-#   ./run.sh test   run the whole test suite (installs chromium for the browser test when missing)
+#   ./run.sh test   run the whole test suite (installs chromium and tesseract when missing)
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV=.venv
@@ -39,11 +39,16 @@ pip_install() {
   return 1
 }
 
-setup_browser() {
-  if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null; then
+# Debian programs the tests use: chromium for the browser test, tesseract (with the packs of ctkb's
+# languages) for OCR of scanned PDFs.
+SYSTEM_PACKAGES=(chromium chromium-driver tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kat
+  tesseract-ocr-hye tesseract-ocr-aze)
+
+setup_system_packages() {
+  if command -v apt-get >/dev/null && ! dpkg -s "${SYSTEM_PACKAGES[@]}" >/dev/null 2>&1; then
     local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
     $sudo apt-get -o Acquire::Retries=5 update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o Acquire::Retries=5 install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o Acquire::Retries=5 install -y -qq "${SYSTEM_PACKAGES[@]}" >/dev/null
   fi
 }
 
@@ -58,7 +63,7 @@ case "${1:-}" in
     ;;
   test)
     setup_venv
-    setup_browser
+    setup_system_packages
     shift
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

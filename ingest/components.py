@@ -16,8 +16,9 @@ from haystack.dataclasses import SparseEmbedding
 
 from ingest.chunking import chunk_document
 from ingest.clean import clean_pages
-from ingest.metadata import LanguageDetector, MetadataOverrides, build_meta
+from ingest.metadata import LanguageDetector, MetadataOverrides, build_meta, infer_language
 from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector
+from ingest.ocr import OcrOptions, OnPage, ReadContext, ocr_warning
 from ingest.readers import read_pages
 from ingest.structure import parse_document
 
@@ -27,11 +28,26 @@ LATENT_KEY = "ctkb_latent"  # a Document has one sparse_embedding (BM25): latent
 
 @component
 class FileReader:
-    """read: a source file (PDF, TXT, MD, DOCX) into page texts."""
+    """read: a source file (PDF, TXT, MD, DOCX) into page texts; a scanned PDF by OCR.
+
+    ``on_page`` (set by the parse worker) hears of each page read by OCR, so that a long scan is not
+    mistaken for a file that hangs.
+    """
+
+    def __init__(self) -> None:
+        self.on_page: OnPage | None = None
+        self._detector: LanguageDetector | None = None
 
     @component.output_types(pages=list[PageText])
-    def run(self, path: str) -> dict[str, Any]:
-        return {"pages": read_pages(Path(path))}
+    def run(self, path: str, ocr: OcrOptions | None = None) -> dict[str, Any]:
+        context = ReadContext(ocr=ocr or OcrOptions(), detect=self._detect, on_page=self.on_page)
+        return {"pages": read_pages(Path(path), context)}
+
+    def _detect(self, text: str) -> str:
+        """The language of a scanned page's first reading (loads the detector only when OCR needs it)."""
+        if self._detector is None:
+            self._detector = LanguageDetector()
+        return infer_language(text, self._detector)
 
 
 @component
@@ -58,7 +74,10 @@ class StructureParser:
     def run(self, pages: list[PageText], path: str, sha256: str, given: MetadataOverrides) -> dict[str, Any]:
         self.warm_up()
         meta = build_meta(path=Path(path), sha256=sha256, pages=pages, given=given, detector=self._detector)
-        return {"document": parse_document(pages, meta)}
+        document = parse_document(pages, meta)
+        if note := ocr_warning(pages):
+            document = replace(document, warnings=(note, *document.warnings))
+        return {"document": document}
 
 
 @component

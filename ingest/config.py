@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ingest.ocr import OcrOptions
+
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -35,6 +37,9 @@ class Settings:
     parse_timeout_s: float = 180.0
     # A new index gets latent terms where the model has them (CTKB_LATENT_TERMS=0: not).
     latent_terms: bool = True
+    # Scanned PDFs are read by OCR when tesseract is installed (CTKB_OCR=0: refused instead).
+    ocr: bool = True
+    tesseract: str = "tesseract"  # the program (CTKB_TESSERACT), a name on PATH or a path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -50,12 +55,18 @@ class Settings:
             read_only=env.get("CTKB_READ_ONLY", "").lower() in {"1", "true", "yes"},
             parse_timeout_s=float(timeout) if timeout else 180.0,
             latent_terms=env.get("CTKB_LATENT_TERMS", "").lower() not in {"0", "false", "no"},
+            ocr=env.get("CTKB_OCR", "").lower() not in {"0", "false", "no"},
+            tesseract=env.get("CTKB_TESSERACT") or "tesseract",
         )
         clean = {k: v for k, v in overrides.items() if v is not None}
         for key in ("data_dir", "cache_dir"):
             if key in clean:
                 clean[key] = Path(str(clean[key]))
         return replace(settings, **clean)  # type: ignore[arg-type]
+
+    @property
+    def ocr_options(self) -> OcrOptions:
+        return OcrOptions(enabled=self.ocr, command=self.tesseract)
 
     @property
     def uses_server(self) -> bool:

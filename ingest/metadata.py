@@ -189,9 +189,22 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
                 return first.rstrip(" ,;:.")
             continue
         named = [b for b in blocks if _INSTRUMENT.search(" ".join(b))]
+        if not named and (short := _short_title(pages)):
+            return short
         block = (named or blocks)[0][:max_lines]
         return " ".join(block)[:200].rstrip(" ,;:")
     return ""
+
+
+_SHORT_TITLE = re.compile(r"This Act may be (?:called|cited as),? (?:the )?(?P<title>[^.;:—]{5,150}?\d{4})")
+
+
+def _short_title(pages: Sequence[PageText]) -> str:
+    """The title a statute gives itself ("This Act may be called the X Act, 1991"), from its first pages:
+    used when no title block names an instrument (a gazette's masthead, or a scan's misread one)."""
+    text = " ".join(" ".join(p.text.split()) for p in pages[:3])
+    m = _SHORT_TITLE.search(text)
+    return m.group("title").strip() if m else ""
 
 
 def infer_year(*texts: str) -> int | None:

@@ -23,6 +23,7 @@ class PageText:
     number: int
     text: str
     margin_notes: tuple[str, ...] = ()
+    ocr_confidence: float | None = None  # tesseract's mean word confidence (0–100) for a page read by OCR
 
 
 @dataclass(frozen=True)
@@ -176,4 +177,5 @@ class IngestReport:
             "provisions": self.provisions,
             "pages": self.pages,
             "error": self.error or None,
+            "warnings": list(self.warnings),
         }

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ingest.components import (
 )
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument
+from ingest.ocr import OcrOptions
 
 
 def build_parse_pipeline() -> Pipeline:
@@ -34,9 +36,16 @@ def build_parse_pipeline() -> Pipeline:
     return pipe
 
 
-def run_parse_pipeline(pipe: Pipeline, path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
+def run_parse_pipeline(
+    pipe: Pipeline, path: Path, sha256: str, given: MetadataOverrides, ocr: OcrOptions | None = None
+) -> LegalDocument:
+    """``ocr``: how a scanned PDF is read; the document's language, when given, is the OCR language."""
+    ocr = replace(ocr or OcrOptions(), language=given.language or None)
     result = pipe.run(
-        {"reader": {"path": str(path)}, "parser": {"path": str(path), "sha256": sha256, "given": given}}
+        {
+            "reader": {"path": str(path), "ocr": ocr},
+            "parser": {"path": str(path), "sha256": sha256, "given": given},
+        }
     )
     document: LegalDocument = result["parser"]["document"]
     return document

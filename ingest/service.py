@@ -16,6 +16,7 @@ from typing import Any
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
 from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision
+from ingest.ocr import OcrOptions
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.runtime import Runtime
 from ingest.worker import ParseWorker
@@ -87,7 +88,9 @@ class Ingestor:
             raise CtkbError("the index is read-only (--read-only); ingesting is disabled")
         self.runtime.check_model()
         reports: list[IngestReport] = []
-        with ParseWorker(self.runtime.settings.parse_timeout_s) as worker:
+        with ParseWorker(
+            self.runtime.settings.parse_timeout_s, ocr=self.runtime.settings.ocr_options
+        ) as worker:
             for i, source in enumerate(sources):
                 if progress:
                     progress(i, len(sources), source.path.name)
@@ -237,8 +240,13 @@ def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
         raise CtkbError(f"no document '{doc_id}' in the index (see `ctkb docs`)")
     copy = source_copy(runtime, record.meta)
     if copy is not None:
-        parsed = parse_in_process(copy, record.meta.sha256, _overrides_from(record.meta))
-        return replace(parsed, meta=record.meta)
+        try:  # OCR off: a scanned source is not read again, its OCR'd text is in the chunks
+            parsed = parse_in_process(
+                copy, record.meta.sha256, _overrides_from(record.meta), OcrOptions(enabled=False)
+            )
+            return replace(parsed, meta=record.meta)
+        except InputError:
+            pass
     return document_from_chunks(record.meta, runtime.index.chunks(doc_id))
 
 

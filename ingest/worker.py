@@ -3,7 +3,8 @@
 One long-lived worker (``python -m ingest.worker``, a fresh interpreter that never inherits torch
 threads or the caller's main module) runs the parse pipeline; jobs and results travel as pickles over
 its stdin/stdout. When a file exceeds the time limit the worker is killed and a fresh one takes the
-next file.
+next file. A scanned PDF read by OCR reports each page as it goes; the time limit then counts from the
+last page read, so a long scan is not taken for a file that hangs.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import IO, Any
 from ingest.errors import CtkbError, InputError, ParseTimeout, unwrap_error
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument
+from ingest.ocr import OcrOptions
 
 _HEADER = struct.Struct("!Q")
 
@@ -59,6 +61,8 @@ def _serve() -> None:
 
     pipe = build_parse_pipeline()
     pipe.warm_up()
+    reader = pipe.get_component("reader")
+    reader.on_page = lambda done, total: _send(channel_out, ("progress", (done, total)))  # type: ignore[attr-defined]
     _send(channel_out, ("ready", None))
     while True:
         try:
@@ -67,9 +71,9 @@ def _serve() -> None:
             return
         if job is None:
             return
-        path, sha256, given = job
+        path, sha256, given, ocr = job
         try:
-            _send(channel_out, ("ok", run_parse_pipeline(pipe, Path(path), sha256, given)))
+            _send(channel_out, ("ok", run_parse_pipeline(pipe, Path(path), sha256, given, ocr)))
         except Exception as exc:  # a parser bug must not stop the run; report it for this file
             inner = unwrap_error(exc)
             if isinstance(inner, CtkbError):
@@ -82,9 +86,12 @@ def _serve() -> None:
 class ParseWorker:
     """Parses one file at a time in a child process, with a per-file time limit."""
 
-    def __init__(self, timeout_s: float, startup_timeout_s: float = 120.0) -> None:
+    def __init__(
+        self, timeout_s: float, startup_timeout_s: float = 120.0, ocr: OcrOptions | None = None
+    ) -> None:
         self.timeout_s = timeout_s
         self.startup_timeout_s = startup_timeout_s
+        self.ocr = ocr or OcrOptions()
         self._proc: subprocess.Popen[bytes] | None = None
 
     def _start(self) -> None:
@@ -121,11 +128,14 @@ class ParseWorker:
         if self._proc is None or self._proc.poll() is not None:
             self._start()
         assert self._proc is not None and self._proc.stdin is not None
-        _send(self._proc.stdin, (str(path), sha256, given))
-        if not self._wait(self.timeout_s):
-            self._kill()
-            raise ParseTimeout(f"parsing took longer than {self.timeout_s:g} s (time limit per file)")
-        status, payload = self._receive()
+        _send(self._proc.stdin, (str(path), sha256, given, self.ocr))
+        while True:
+            if not self._wait(self.timeout_s):
+                self._kill()
+                raise ParseTimeout(f"parsing took longer than {self.timeout_s:g} s (time limit per file)")
+            status, payload = self._receive()
+            if status != "progress":  # a page read by OCR: the file is moving, wait afresh
+                break
         if status == "error":
             raise InputError(str(payload))
         return payload  # type: ignore[no-any-return]
@@ -155,12 +165,14 @@ class ParseWorker:
         self.close()
 
 
-def parse_in_process(path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
+def parse_in_process(
+    path: Path, sha256: str, given: MetadataOverrides, ocr: OcrOptions | None = None
+) -> LegalDocument:
     """Same as the worker, in this process (compare/app parse small uploads without indexing them)."""
     from ingest.pipeline import build_parse_pipeline, run_parse_pipeline
 
     try:
-        return run_parse_pipeline(build_parse_pipeline(), path, sha256, given)
+        return run_parse_pipeline(build_parse_pipeline(), path, sha256, given, ocr)
     except CtkbError:
         raise
     except Exception as exc:

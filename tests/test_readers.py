@@ -12,6 +12,7 @@ from reportlab.pdfgen import canvas
 
 from ingest.errors import InputError
 from ingest.model import PageText
+from ingest.ocr import OcrOptions, ReadContext
 from ingest.readers import MARGIN_MARK, READERS, SUPPORTED_SUFFIXES, pdf_page_count, read_pages
 from ingest.readers.pdf import read_pdf
 from ingest.readers.text import strip_markdown
@@ -55,9 +56,7 @@ def test_real_pdfs_read_every_page_with_text(real_pages: dict[Path, list[PageTex
         assert sum(len(p.text) for p in pages) > 200 * expected * 0.5, path.name
 
 
-@pytest.mark.parametrize("stem", SCANNED)
-def test_scanned_pdfs_need_ocr(corpus_real: Path, stem: str) -> None:
-    assert _error(corpus_real / "pdf" / f"{stem}.pdf") == "no text layer; OCR needed"
+# Scanned PDFs (OCR) are tested in test_ocr.py.
 
 
 def test_word_generated_pakistani_act_reads(
@@ -228,7 +227,8 @@ def test_pdf_without_any_text_needs_ocr(tmp_path: Path) -> None:
         c.rect(72, 72, 300, 300, fill=1)
         c.showPage()
     c.save()
-    assert _error(tmp_path / "img.pdf") == "no text layer; OCR needed"
+    with pytest.raises(InputError, match=r"^no text layer; OCR needed \(OCR is turned off\)$"):
+        read_pages(tmp_path / "img.pdf", ReadContext(ocr=OcrOptions(enabled=False)))
 
 
 # --- registry, text, markdown, docx ----------------------------------------------------------------

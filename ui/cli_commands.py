@@ -57,6 +57,9 @@ def ingest(args: argparse.Namespace) -> Outcome:
             lines.append(f"failed     {r.file}: {r.error}")
         else:
             lines.append(f"{r.status:<10} {r.file} → {r.doc_id} ({r.provisions} provisions, {r.pages} pages)")
+            lines += [f"           warning: {w}" for w in r.warnings[:3]]
+            if len(r.warnings) > 3:
+                lines.append(f"           ({len(r.warnings) - 3} more warnings: --json lists them)")
     counts = {
         s: sum(1 for r in reports if r.status == s) for s in ("added", "updated", "unchanged", "failed")
     }

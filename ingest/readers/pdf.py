@@ -1,8 +1,9 @@
 """PDF reader: the only module that imports pypdf.
 
 Text comes from pypdf's plain extraction; a ``visitor_text`` callback records where each run is
-drawn so that margin notes (see ``margins.py``) can be lifted out of the body. Every pypdf failure
-becomes a one-line ``InputError``.
+drawn so that margin notes (see ``margins.py``) can be lifted out of the body. A scanned PDF (no text
+layer) is read by OCR (``ingest/ocr.py``) when tesseract is installed. Every pypdf failure becomes a
+one-line ``InputError``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pypdf.errors import FileNotDecryptedError
 
 from ingest.errors import InputError
 from ingest.model import PageText
+from ingest.ocr import ReadContext, Tesseract, ocr_pdf
 from ingest.readers import margins
 from ingest.readers.margins import Run
 
@@ -25,16 +27,19 @@ _MIN_PAGE_CHARS = 25  # fewer non-space characters than this: the page has no us
 _MIN_TEXT_SHARE = 0.1  # below this share of pages with text, the PDF is treated as scanned
 
 
-def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES) -> list[PageText]:
+def read_pdf(
+    path: Path, context: ReadContext | None = None, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYTES
+) -> list[PageText]:
     """One ``PageText`` per page (1-based); margin notes become ``MARGIN_MARK`` lines."""
+    context = context or ReadContext()
     reader = _open(path, max_bytes=max_bytes)
     count = _page_count(reader)
     if count > max_pages:
         raise InputError(f"too many pages: {count} (limit {max_pages})")
     runs = [_page_runs(reader, i) for i in range(count)]
-    with_text = sum(sum(len(r.text.strip()) for r in page) >= _MIN_PAGE_CHARS for page in runs)
-    if with_text == 0 or with_text < _MIN_TEXT_SHARE * count:
-        raise InputError("no text layer; OCR needed")
+    has_text = [sum(len(r.text.strip()) for r in page) >= _MIN_PAGE_CHARS for page in runs]
+    if sum(has_text) == 0 or sum(has_text) < _MIN_TEXT_SHARE * count:
+        return _scanned(path, runs, has_text, context)
     segs = [margins.segments(page) for page in runs]
     pages: list[PageText] = []
     for i, (page, notes) in enumerate(zip(runs, margins.find_notes(segs), strict=True)):
@@ -43,6 +48,32 @@ def read_pdf(path: Path, *, max_pages: int = MAX_PAGES, max_bytes: int = MAX_BYT
             pages.append(PageText(number=i + 1, text=text, margin_notes=found))
         else:
             pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
+    return pages
+
+
+def _scanned(path: Path, runs: list[list[Run]], has_text: list[bool], context: ReadContext) -> list[PageText]:
+    """A scanned PDF: the pages without a text layer read by OCR, the others as they are."""
+    if not context.ocr.enabled:
+        raise InputError("no text layer; OCR needed (OCR is turned off)")
+    tesseract = Tesseract.find(context.ocr.command)
+    if tesseract is None:
+        raise InputError(
+            "no text layer; OCR needed: install tesseract "
+            "(Debian: apt install tesseract-ocr tesseract-ocr-eng)"
+        )
+    todo = [i + 1 for i, ok in enumerate(has_text) if not ok]
+    read = ocr_pdf(
+        path, todo, tesseract, language=context.ocr.language, detect=context.detect, on_page=context.on_page
+    )
+    by_number = {p.number: p for p in read}
+    pages: list[PageText] = []
+    for i, page in enumerate(runs):
+        if (o := by_number.get(i + 1)) is not None:
+            pages.append(PageText(number=o.number, text=o.text, ocr_confidence=o.confidence))
+        else:
+            pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
+    if not any(p.text.strip() for p in pages):
+        raise InputError("no text layer, and OCR found no text")
     return pages
 
 

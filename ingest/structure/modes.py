@@ -12,7 +12,7 @@ from ingest.structure.outline import outline_candidates, select_outline, split_l
 from ingest.structure.select import select_containers, select_numbered, select_units, skipped_warnings
 
 LAW_TYPES = frozenset({"law", "draft_law", "act", "code", "regulation", "decree", "amendment", "treaty"})
-_ENACTING = ("enacted", "ENACTED", "Enacted")
+_ENACTING = ("enacted", "ENACTED", "Enacted", "This Act may be called", "This Act may be cited")
 
 
 def choose_units(

@@ -109,7 +109,7 @@ def reingest(ingestor: Any, meta: DocumentMeta) -> IngestReport:
     try:
         path = folder / base_name(meta.source or kept.name)
         shutil.copyfile(kept, path)
-        with ParseWorker(runtime.settings.parse_timeout_s) as worker:
+        with ParseWorker(runtime.settings.parse_timeout_s, ocr=runtime.settings.ocr_options) as worker:
             document = worker.parse(path, meta.sha256, overrides_of(meta))
         if not document.units():
             raise CtkbError(f"{meta.doc_id}: no text found to index")

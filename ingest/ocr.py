@@ -1,0 +1,267 @@
+"""OCR for scanned PDFs: pages rendered by pdfium, read by the tesseract program (Debian ``tesseract-ocr``).
+
+The only module that runs tesseract. Nothing leaves the machine: tesseract is a local program and its
+language packs are local files (``tesseract-ocr-eng``, ``-kat``, ``-rus``, ``-hye``, ``-aze``...).
+
+The OCR language is the document's language when the user gave one; otherwise the first page with text
+is read with the packs of all four scripts at once (English, Russian, Georgian, Armenian), and the
+language of what comes out (its script, refined by a language detector: Azerbaijani or Dutch in Latin
+script) chooses the pack for the whole document.
+Each page's text carries tesseract's mean word confidence, so the document can warn that its text is
+machine-read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import InputError
+from ingest.model import PageText
+from ingest.ocr_repair import repair_numbering
+from ingest.script import letter_language
+
+DPI = 300
+_PAGE_TIMEOUT_S = 300.0
+# ISO 639-1 (what ctkb stores) → tesseract's language pack.
+TESSERACT_CODES = {
+    "en": "eng",
+    "ka": "kat",
+    "ru": "rus",
+    "hy": "hye",
+    "az": "aze",
+    "uk": "ukr",
+    "nl": "nld",
+    "fr": "fra",
+    "de": "deu",
+    "es": "spa",
+    "tr": "tur",
+}
+# One pack per script ctkb expects: together they read a first page of unknown language.
+_PROBE_PACKS = ("eng", "rus", "kat", "hye")
+_INSTALL_HINT = "install tesseract (Debian: apt install tesseract-ocr tesseract-ocr-{pack})"
+
+Detect = Callable[[str], str]  # text → ISO 639-1 code, "" when unsure
+OnPage = Callable[[int, int], None]  # (pages done, pages to do)
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """Whether and how scanned PDFs are read (picklable: it travels to the parse worker)."""
+
+    enabled: bool = True
+    language: str | None = None  # ISO 639-1, when the user gave the document's language
+    command: str = "tesseract"
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader may use besides the file: OCR options, a language detector, a progress callback."""
+
+    ocr: OcrOptions = OcrOptions()
+    detect: Detect | None = None
+    on_page: OnPage | None = None
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """One page read by OCR: its text and tesseract's mean word confidence (0–100)."""
+
+    number: int
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Tesseract:
+    """The tesseract program and the language packs it has."""
+
+    command: str
+    packs: frozenset[str]
+
+    @classmethod
+    def find(cls, command: str = "tesseract") -> Tesseract | None:
+        """The installed tesseract, or None when there is none."""
+        path = shutil.which(command)
+        if path is None:
+            return None
+        try:
+            out = subprocess.run(
+                [path, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        lines = out.stdout.splitlines()
+        packs = frozenset(line.strip() for line in lines[1:] if line.strip())  # first line: "List of ..."
+        return cls(path, packs)
+
+    def pack_for(self, language: str) -> str:
+        """The pack that reads ``language`` (ISO 639-1), or InputError naming the package to install."""
+        pack = TESSERACT_CODES.get(language, language)
+        if pack not in self.packs:
+            raise InputError(f"no text layer; OCR in '{language}' needs {_INSTALL_HINT.format(pack=pack)}")
+        return pack
+
+    def read(self, image: bytes, pack: str) -> tuple[str, float]:
+        """The page's text (lines in reading order, blocks separated by a blank line) and mean confidence."""
+        return _from_tsv(self._run(image, ["-l", pack, "--psm", "3", "tsv"]))
+
+    def _run(self, image: bytes, args: list[str]) -> str:
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # pages run in parallel instead
+        try:
+            out = subprocess.run(
+                [self.command, "stdin", "stdout", *args],
+                input=image,
+                capture_output=True,
+                timeout=_PAGE_TIMEOUT_S,
+                env=env,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise InputError(f"OCR of a page took longer than {_PAGE_TIMEOUT_S:g} s") from exc
+        except OSError as exc:
+            raise InputError(f"cannot run tesseract: {exc.strerror or exc}") from exc
+        if out.returncode != 0:
+            reason = " ".join(out.stderr.decode("utf-8", "replace").split())[-200:]
+            raise InputError(f"tesseract failed: {reason or f'exit status {out.returncode}'}")
+        return out.stdout.decode("utf-8", "replace")
+
+
+def ocr_pdf(
+    path: Path,
+    numbers: Sequence[int],
+    tesseract: Tesseract,
+    *,
+    language: str | None = None,
+    detect: Detect | None = None,
+    on_page: OnPage | None = None,
+) -> list[OcrPage]:
+    """OCR the given pages (1-based) of a PDF; ``language`` (ISO 639-1) when the user gave it."""
+    images = _PageImages(path)
+    try:
+        pack = tesseract.pack_for(language) if language else None
+        first: OcrPage | None = None
+        if pack is None:
+            pack, first = _choose_pack(images, numbers, tesseract, detect)
+        todo = [n for n in numbers if first is None or n != first.number]
+        pages = [first] if first is not None else []
+        workers = max(1, min(os.cpu_count() or 1, 4))
+        with ThreadPoolExecutor(workers) as pool:
+            for start in range(0, len(todo), workers):  # render a few pages ahead, not the whole file
+                batch = [(n, images.png(n)) for n in todo[start : start + workers]]
+                read = pool.map(lambda item: tesseract.read(item[1], pack), batch)
+                for (n, _), (text, conf) in zip(batch, read, strict=True):
+                    pages.append(OcrPage(n, text, conf))
+                    if on_page is not None:
+                        on_page(len(pages), len(numbers))
+    finally:
+        images.close()
+    pages.sort(key=lambda p: p.number)
+    texts = repair_numbering([p.text for p in pages])
+    return [OcrPage(p.number, text, p.confidence) for p, text in zip(pages, texts, strict=True)]
+
+
+def ocr_warning(pages: Sequence[PageText]) -> str:
+    """The note a document carries when some of its text is machine-read ("" when none is)."""
+    read = [p for p in pages if p.ocr_confidence is not None]
+    if not read:
+        return ""
+    chars = sum(len(p.text) for p in read) or 1
+    mean = sum((p.ocr_confidence or 0.0) * len(p.text) for p in read) / chars
+    where = "all pages" if len(read) == len(pages) else f"{len(read)} of {len(pages)} pages"
+    return (
+        f"text read by OCR ({where}, mean word confidence {mean:.0f}%): "
+        "check numbers and quotations against the scan"
+    )
+
+
+def _choose_pack(
+    images: _PageImages, numbers: Sequence[int], tesseract: Tesseract, detect: Detect | None
+) -> tuple[str, OcrPage | None]:
+    """The pack for a document of unknown language, and the first page read with it.
+
+    The first page with text is read once with every script's pack at once; the language of that text
+    (its script, refined by ``detect``) chooses the pack that then reads the document.
+    """
+    probe = "+".join(p for p in _PROBE_PACKS if p in tesseract.packs)
+    if not probe:
+        raise InputError(f"no text layer; OCR needs {_INSTALL_HINT.format(pack='eng')}")
+    for n in numbers[:3]:  # a blank cover page says nothing: try the next one
+        image = images.png(n)
+        text, conf = tesseract.read(image, probe)
+        if len(text.strip()) < 40:
+            continue
+        pack = _pack_of(text, tesseract, detect)
+        if pack != probe:
+            text, conf = tesseract.read(image, pack)
+        return pack, OcrPage(n, text, conf)
+    return probe, None
+
+
+def _pack_of(text: str, tesseract: Tesseract, detect: Detect | None) -> str:
+    """The installed pack for the language of ``text``: the detector's answer, else the main script's."""
+    counts = Counter(lang for ch in text if (lang := letter_language(ch)) is not None)
+    by_script = counts.most_common(1)[0][0] if counts else "en"
+    detected = detect(text) if detect is not None else ""
+    for language in (detected, by_script, "en"):
+        pack = TESSERACT_CODES.get(language, "")
+        if pack in tesseract.packs:
+            return pack
+    return sorted(tesseract.packs - {"osd"})[0]
+
+
+def _from_tsv(tsv: str) -> tuple[str, float]:
+    """Text and length-weighted mean confidence from tesseract's TSV (level 5 rows are words)."""
+    blocks: list[list[list[str]]] = []
+    last: tuple[str, str, str] | None = None
+    weighted = 0.0
+    letters = 0
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        word = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not word:
+            continue
+        key = (row["block_num"], row["par_num"], row["line_num"])
+        if last is None or key[0] != last[0]:
+            blocks.append([])
+        if last is None or key != last:
+            blocks[-1].append([])
+        blocks[-1][-1].append(word)
+        last = key
+        conf = float(row.get("conf") or 0)
+        if conf >= 0:
+            weighted += conf * len(word)
+            letters += len(word)
+    text = "\n\n".join("\n".join(" ".join(line) for line in block) for block in blocks)
+    return text, (weighted / letters if letters else 0.0)
+
+
+class _PageImages:
+    """Pages of a PDF rendered as grey PNG images (pdfium: one thread renders, tesseract runs in parallel)."""
+
+    def __init__(self, path: Path) -> None:
+        import pypdfium2 as pdfium
+
+        try:
+            self._doc = pdfium.PdfDocument(str(path))
+        except Exception as exc:  # pdfium raises PdfiumError with a reason
+            raise InputError(f"cannot render the scanned pages for OCR: {exc}") from exc
+
+    def png(self, number: int) -> bytes:
+        try:
+            image = self._doc[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
+        except Exception as exc:
+            raise InputError(f"cannot render page {number} for OCR: {exc}") from exc
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        return buf.getvalue()
+
+    def close(self) -> None:
+        self._doc.close()

@@ -175,6 +175,9 @@ def test_search_open_compare_download(browser_page, app_url, tmp_path: Path) -> 
     opener = page.get_by_text(re.compile(r"^Open (at p|source)")).first
     opener.click()
     page.locator("[data-testid='stImage'] img, .stAlert").first.wait_for()
+    caption = page.get_by_text(re.compile(r"page \d+ \(the provision is highlighted\)"))
+    caption.first.wait_for()  # the provision was found on its page image and marked
+    page.locator("[data-testid='stImage'] img").first.evaluate("img => img.scrollIntoView({block: 'center'})")
     _settle(page)
     page.screenshot(path=str(SHOTS / "result.png"))
 

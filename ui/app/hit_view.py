@@ -47,7 +47,13 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
             "Page", min_value=hit.page_start, max_value=hit.page_end, value=hit.page_start, key=f"pg:{key}"
         )
     try:
-        st.image(res.page_png(path, int(page)), caption=f"{meta.source}, page {page}")
+        marks = res.page_marks(path, int(page), hit)
+        where = (
+            "the provision is highlighted"
+            if marks
+            else "the provision's text was not found on the page image"
+        )
+        st.image(res.page_png(path, int(page), marks), caption=f"{meta.source}, page {page} ({where})")
     except (ValueError, OSError) as exc:
         st.error(md_escape(f"cannot show page {page} of {meta.source}: {exc}"))
     with open(path, "rb") as fh:

@@ -138,17 +138,39 @@ def facet_counts(ctx: AppContext, payload_key: str, filters: Any) -> dict[str, i
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _page_png(path: str, size: int, mtime: float, page: int) -> bytes:
+def _page_png(path: str, size: int, mtime: float, page: int, marks: tuple[Any, ...]) -> bytes:
     from pathlib import Path
 
     from ui.app.source_view import render_pdf_page
 
-    return render_pdf_page(Path(path), page)
+    return render_pdf_page(Path(path), page, marks=marks)
 
 
-def page_png(path: Any, page: int) -> bytes:
+def page_png(path: Any, page: int, marks: tuple[Any, ...] = ()) -> bytes:
+    """The page as a PNG, ``marks`` (``search.page_marks.Box``) highlighted."""
     stat = path.stat()
-    return _page_png(str(path), stat.st_size, stat.st_mtime, page)
+    return _page_png(str(path), stat.st_size, stat.st_mtime, page, marks)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _page_marks(
+    path: str, size: int, mtime: float, page: int, text: str, heading: str, first: bool, last: bool
+) -> tuple[Any, ...]:
+    from pathlib import Path
+
+    from search.page_marks import provision_boxes
+
+    return tuple(
+        provision_boxes(Path(path), page, text=text, heading=heading, first_page=first, last_page=last)
+    )
+
+
+def page_marks(path: Any, page: int, hit: Any) -> tuple[Any, ...]:
+    """Where the hit's provision lies on the page (empty where its text cannot be found there)."""
+    stat = path.stat()
+    heading = f"{hit.label} {hit.heading}".strip()
+    first, last = page == hit.page_start, page == hit.page_end
+    return _page_marks(str(path), stat.st_size, stat.st_mtime, page, hit.text, heading, first, last)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The cited page of a source document, for "open at page": a PNG of a PDF page (pypdfium2).
+"""The cited page of a source document, for "open at page": a PNG of a PDF page (pypdfium2), with the
+provision's lines highlighted (where they are is found by ``search.page_marks``).
 
 Other formats have no fixed pages; the page shows the provision text instead.
 """
@@ -6,7 +7,12 @@ Other formats have no fixed pages; the page shows the provision text instead.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
+
+from search.page_marks import Box
+
+_MARK = (255, 214, 0, 90)  # translucent yellow, like a highlighter
 
 
 def page_count(path: Path) -> int:
@@ -19,8 +25,9 @@ def page_count(path: Path) -> int:
         pdf.close()
 
 
-def render_pdf_page(path: Path, page: int, width_px: int = 1000) -> bytes:
-    """PNG bytes of 1-based ``page`` of a PDF, about ``width_px`` wide; ``ValueError`` if out of range."""
+def render_pdf_page(path: Path, page: int, width_px: int = 1000, marks: Sequence[Box] = ()) -> bytes:
+    """PNG bytes of 1-based ``page`` of a PDF, about ``width_px`` wide, ``marks`` highlighted;
+    ``ValueError`` if the page is out of range."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
@@ -36,6 +43,22 @@ def render_pdf_page(path: Path, page: int, width_px: int = 1000) -> bytes:
             pg.close()
     finally:
         pdf.close()
+    if marks:
+        image = _highlight(image, marks)
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+def _highlight(image: object, marks: Sequence[Box]) -> object:
+    from PIL import Image, ImageDraw
+
+    assert isinstance(image, Image.Image)
+    base = image.convert("RGBA")
+    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    w, h = base.size
+    pad = max(1, round(0.002 * h))
+    for m in marks:
+        draw.rectangle((m.left * w - pad, m.top * h - pad, m.right * w + pad, m.bottom * h + pad), fill=_MARK)
+    return Image.alpha_composite(base, layer).convert("RGB")

@@ -140,6 +140,30 @@ def test_georgian_scan_reads_like_its_text_layer(
     assert _recall(" ".join(p.text for p in original.pages), " ".join(p.text for p in read.pages)) > 0.98
 
 
+def test_scanned_pages_of_a_pdf_with_a_text_layer(
+    repo_root: Path, tesseract: Tesseract, tmp_path: Path
+) -> None:
+    """Pages 1–2 typed, 3–7 scanned (29 % of the pages have text: not a "scanned PDF"). Before, the
+    scanned pages were silently empty; now they are read by OCR in the text layer's language."""
+    from pypdf import PdfReader, PdfWriter
+
+    src = repo_root / "corpus" / "veloria_ctip_law_draft_v1.pdf"
+    scan = PdfReader(_scan(src, tmp_path / "scan.pdf", dpi=200))
+    mixed = PdfWriter()
+    for i, page in enumerate(PdfReader(src).pages):
+        mixed.add_page(page if i < 2 else scan.pages[i])
+    mixed.write(tmp_path / "mixed.pdf")
+    original = parse_in_process(src, "a", MetadataOverrides())
+    read = parse_in_process(tmp_path / "mixed.pdf", "b", MetadataOverrides())
+    assert [p.ocr_confidence is None for p in read.pages] == [True, True, False, False, False, False, False]
+    assert [(u.label, u.page_start) for u in read.units()] == [
+        (u.label, u.page_start) for u in original.units()
+    ]
+    assert read.warnings[0].startswith("text read by OCR (5 of 7 pages")
+    # blank pages of real PDFs stay blank (their OCR finds nothing), so nothing changes for them
+    assert read_pages(tmp_path / "mixed.pdf", ReadContext(ocr=OcrOptions(enabled=False)))[3].text == ""
+
+
 def test_a_page_with_nothing_to_read(tesseract: Tesseract, tmp_path: Path) -> None:
     from PIL import Image
 

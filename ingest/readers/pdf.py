@@ -2,7 +2,8 @@
 
 Text comes from pypdf's plain extraction; a ``visitor_text`` callback records where each run is
 drawn so that margin notes (see ``margins.py``) can be lifted out of the body. A scanned PDF (no text
-layer) is read by OCR (``ingest/ocr.py``) when tesseract is installed. Every pypdf failure becomes a
+layer), or the picture-only pages of a PDF that has one, is read by OCR (``ingest/ocr.py``) when
+tesseract is installed. Every pypdf failure becomes a
 one-line ``InputError``.
 """
 
@@ -25,6 +26,7 @@ MAX_PAGES = 2000
 MAX_BYTES = 200 * 1024 * 1024
 _MIN_PAGE_CHARS = 25  # fewer non-space characters than this: the page has no usable text layer
 _MIN_TEXT_SHARE = 0.1  # below this share of pages with text, the PDF is treated as scanned
+_MIN_FILL_CONFIDENCE = 60.0  # an OCR'd page of a PDF with a text layer is kept from this confidence on
 
 
 def read_pdf(
@@ -48,7 +50,39 @@ def read_pdf(
             pages.append(PageText(number=i + 1, text=text, margin_notes=found))
         else:
             pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
-    return pages
+    missing = [i + 1 for i, ok in enumerate(has_text) if not ok]
+    return _fill_by_ocr(path, pages, missing, context) if missing else pages
+
+
+def _fill_by_ocr(
+    path: Path, pages: list[PageText], missing: list[int], context: ReadContext
+) -> list[PageText]:
+    """A PDF with a text layer whose other pages are pictures (a scanned annex, a signed last page):
+    those pages are read by OCR in the language of the text layer. A blank page stays blank, and a PDF
+    whose pages cannot be read by OCR (no tesseract, no pack) keeps the text it has."""
+    tesseract = Tesseract.find(context.ocr.command) if context.ocr.enabled else None
+    if tesseract is None:
+        return pages
+    language = context.ocr.language
+    if language is None and context.detect is not None:
+        language = context.detect("\n".join(p.text for p in pages)[:20000]) or None
+    try:
+        read = ocr_pdf(
+            path, missing, tesseract, language=language, detect=context.detect, on_page=context.on_page
+        )
+    except InputError:
+        return pages
+    found = {
+        o.number: o
+        for o in read
+        if len("".join(o.text.split())) >= _MIN_PAGE_CHARS and o.confidence >= _MIN_FILL_CONFIDENCE
+    }
+    return [
+        PageText(number=p.number, text=o.text, ocr_confidence=o.confidence)
+        if (o := found.get(p.number))
+        else p
+        for p in pages
+    ]
 
 
 def _scanned(path: Path, runs: list[list[Run]], has_text: list[bool], context: ReadContext) -> list[PageText]:

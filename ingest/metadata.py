@@ -293,4 +293,5 @@ def build_meta(
         version=given.version or "",
         work=given.work or "",
         pages=len(pages),
+        ocr_pages=sum(p.ocr_confidence is not None for p in pages),
     )

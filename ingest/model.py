@@ -42,6 +42,7 @@ class DocumentMeta:
     version: str = ""
     work: str = ""  # groups expressions of the same law (drafts, translations)
     pages: int = 0
+    ocr_pages: int = 0  # pages whose text was read by OCR
 
     def with_(self, **changes: object) -> DocumentMeta:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -238,9 +238,9 @@ def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
     record = runtime.index.get_document(doc_id)
     if record is None:
         raise CtkbError(f"no document '{doc_id}' in the index (see `ctkb docs`)")
-    copy = source_copy(runtime, record.meta)
+    copy = source_copy(runtime, record.meta) if not record.meta.ocr_pages else None  # no second OCR
     if copy is not None:
-        try:  # OCR off: a scanned source is not read again, its OCR'd text is in the chunks
+        try:  # OCR off: blank pages are not tried again (an index from before ocr_pages: scans raise)
             parsed = parse_in_process(
                 copy, record.meta.sha256, _overrides_from(record.meta), OcrOptions(enabled=False)
             )

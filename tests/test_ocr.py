@@ -201,6 +201,9 @@ def test_cli_ingests_a_scan_and_finds_its_sections(
         entry["status"] == "added" and entry["provisions"] == 16
     )  # sections 1–16 (the preamble is not counted)
     assert any(w.startswith("text read by OCR") for w in entry["warnings"])
+    assert main(["docs", "--json", *args]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert (listed["pages"], listed["ocr_pages"]) == (5, 5)  # recorded, so the scan is never read twice
     assert main(["search", "compensation to victims when the offender is convicted", "--json", *args]) == 0
     top = json.loads(capsys.readouterr().out)["hits"][0]
     assert (top["label"], top["page_start"]) == ("Section 13", 5)

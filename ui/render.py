@@ -22,6 +22,7 @@ def meta_json(meta: DocumentMeta) -> dict[str, Any]:
         "version": meta.version,
         "work": meta.work,
         "pages": meta.pages,
+        "ocr_pages": meta.ocr_pages,
     }
 
 

@@ -39,6 +39,7 @@ STATUS = "status"
 VERSION = "version"
 WORK = "work"
 PAGES = "pages"
+OCR_PAGES = "ocr_pages"
 PROVISIONS = "provisions"
 CHUNKS = "chunks"
 PROVISION_ID = "provision_id"
@@ -68,7 +69,7 @@ COMMITTED = "committed"
 
 # DocumentMeta fields, in payload order (the payload key is the field name).
 META_KEYS: tuple[str, ...] = (DOC_ID, TITLE, SOURCE, SHA256, JURISDICTION, DOC_TYPE, LANGUAGE, YEAR)
-META_KEYS += (STATUS, VERSION, WORK, PAGES)
+META_KEYS += (STATUS, VERSION, WORK, PAGES, OCR_PAGES)
 
 KEYWORD_INDEXES: tuple[str, ...] = (
     RECORD,
@@ -229,6 +230,7 @@ def meta_from_payload(p: Mapping[str, Any]) -> DocumentMeta:
         version=str(p.get(VERSION) or ""),
         work=str(p.get(WORK) or ""),
         pages=int(p.get(PAGES) or 0),
+        ocr_pages=int(p.get(OCR_PAGES) or 0),  # absent from indexes written before OCR: none
     )
 
 

@@ -144,7 +144,8 @@ def ocr_pdf(
     detect: Detect | None = None,
     on_page: OnPage | None = None,
 ) -> list[OcrPage]:
-    """OCR the given pages (1-based) of a PDF; ``language`` (ISO 639-1) when the user gave it."""
+    """OCR the given pages (1-based) of a PDF; ``language`` (ISO 639-1) when known (given by the user, or
+    that of the PDF's text layer), else found from the first page with text."""
     images = _PageImages(path)
     try:
         pack = tesseract.pack_for(language) if language else None

@@ -7,7 +7,8 @@ as "{1}", "(!}" or "{c}"). Only what the context confirms is changed:
 * a garbled number at the start of a line becomes the number the sequence expects next, when it has as
   many characters as that number, holds a digit or only look-alikes of "1" ("i", "l", "L", "t", "[", "|"),
   and is followed by ".", "," or ":" and a capital letter (a heading);
-* a marker in mismatched brackets becomes a parenthesised one; "!" inside it becomes "1".
+* a marker in curly or mismatched brackets ("{c}", "(1}") becomes a parenthesised one; "!" inside it
+  becomes "1"; square brackets that match ("[1]", a footnote) are left alone.
 """
 
 from __future__ import annotations
@@ -50,6 +51,6 @@ def _garbled_number(token: str) -> bool:
 
 def _marker(m: re.Match[str]) -> str:
     whole, inner = m.group(0), m.group(1)
-    if whole[0] == "(" and whole[-1] == ")" and inner != "!":
-        return whole  # already right
+    if inner != "!" and (whole[0], whole[-1]) in {("(", ")"), ("[", "]")}:
+        return whole  # already right, or a square-bracketed reference such as a footnote "[1]"
     return f"({'1' if inner == '!' else inner})"

@@ -18,7 +18,7 @@ from pypdf.errors import FileNotDecryptedError
 
 from ingest.errors import InputError
 from ingest.model import PageText
-from ingest.ocr import ReadContext, Tesseract, ocr_pdf
+from ingest.ocr import TESSERACT_CODES, ReadContext, Tesseract, ocr_pdf
 from ingest.readers import margins
 from ingest.readers.margins import Run
 
@@ -66,6 +66,8 @@ def _fill_by_ocr(
     language = context.ocr.language
     if language is None and context.detect is not None:
         language = context.detect("\n".join(p.text for p in pages)[:20000]) or None
+        if language is not None and TESSERACT_CODES.get(language) not in tesseract.packs:
+            language = None  # no pack for it: the first scanned page decides, as for a scan
     try:
         read = ocr_pdf(
             path, missing, tesseract, language=language, detect=context.detect, on_page=context.on_page

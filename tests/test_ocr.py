@@ -93,7 +93,9 @@ def test_repair_numbering_fixes_what_the_sequence_confirms() -> None:
 
 
 def test_repair_numbering_leaves_what_it_cannot_confirm() -> None:
-    text = "I. PRELIMINARY\n3. Scope.—This Act [1]\nIs. Something\n40. Far ahead\n(l) a point\nS. Not a number"
+    text = (
+        "I. PRELIMINARY\n3. Scope.—This Act [1]\nIs. Something\n40. Far ahead\n(l) a point\nS. Not a number"
+    )
     # a capital I alone is a roman numeral; "Is" cannot be 4; "(l)" may be a real point (l); "[1]" a footnote
     assert repair_numbering([text]) == [text]
 

@@ -154,6 +154,8 @@ def ocr_pdf(
             pack, first = _choose_pack(images, numbers, tesseract, detect)
         todo = [n for n in numbers if first is None or n != first.number]
         pages = [first] if first is not None else []
+        if first is not None and on_page is not None:
+            on_page(1, len(numbers))  # the first page (read twice to find its language) is done
         workers = max(1, min(os.cpu_count() or 1, 4))
         with ThreadPoolExecutor(workers) as pool:
             for start in range(0, len(todo), workers):  # render a few pages ahead, not the whole file

@@ -183,7 +183,7 @@ def test_a_page_with_nothing_to_read(tesseract: Tesseract, tmp_path: Path) -> No
 def test_worker_time_limit_counts_from_the_last_page_read(corpus_real: Path, tesseract: Tesseract) -> None:
     """Ten scanned pages take longer than the limit in all (about 15 s here); each page read resets it."""
     path = corpus_real / "pdf" / f"{PK_1991}_scanned.pdf"
-    with ParseWorker(timeout_s=8) as worker:
+    with ParseWorker(timeout_s=10) as worker:
         doc = worker.parse(path, "sha", MetadataOverrides())
     assert doc.meta.pages == 10
     assert doc.meta.title == "Employment of Children Act, 1991"

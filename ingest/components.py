@@ -7,6 +7,7 @@ typed :class:`~ingest.model.Chunk`, so nothing is flattened into dict soup on th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,13 @@ class FileReader:
     """read: a source file (PDF, TXT, MD, DOCX) into page texts; a scanned PDF by OCR.
 
     ``on_page`` (set by the parse worker) hears of each page read by OCR, so that a long scan is not
-    mistaken for a file that hangs.
+    mistaken for a file that hangs. ``detector`` gives the language detector OCR may need (the parse
+    pipeline passes the structure parser's, so that one is loaded, not two).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, detector: Callable[[], LanguageDetector] | None = None) -> None:
         self.on_page: OnPage | None = None
-        self._detector: LanguageDetector | None = None
+        self._detector = detector or StructureParser().detector
 
     @component.output_types(pages=list[PageText])
     def run(self, path: str, ocr: OcrOptions | None = None) -> dict[str, Any]:
@@ -44,10 +46,8 @@ class FileReader:
         return {"pages": read_pages(Path(path), context)}
 
     def _detect(self, text: str) -> str:
-        """The language of a scanned page's first reading (loads the detector only when OCR needs it)."""
-        if self._detector is None:
-            self._detector = LanguageDetector()
-        return infer_language(text, self._detector)
+        """The language of a scanned page's first reading (the detector loads only when OCR needs it)."""
+        return infer_language(text, self._detector())
 
 
 @component
@@ -67,8 +67,13 @@ class StructureParser:
         self._detector: LanguageDetector | None = None
 
     def warm_up(self) -> None:
+        self.detector()
+
+    def detector(self) -> LanguageDetector:
+        """The language detector, loaded on first use."""
         if self._detector is None:
             self._detector = LanguageDetector()
+        return self._detector
 
     @component.output_types(document=LegalDocument)
     def run(self, pages: list[PageText], path: str, sha256: str, given: MetadataOverrides) -> dict[str, Any]:

@@ -72,15 +72,6 @@ class ReadContext:
 
 
 @dataclass(frozen=True)
-class OcrPage:
-    """One page read by OCR: its text and tesseract's mean word confidence (0–100)."""
-
-    number: int
-    text: str
-    confidence: float
-
-
-@dataclass(frozen=True)
 class Tesseract:
     """The tesseract program and the language packs it has."""
 
@@ -143,33 +134,35 @@ def ocr_pdf(
     language: str | None = None,
     detect: Detect | None = None,
     on_page: OnPage | None = None,
-) -> list[OcrPage]:
+) -> list[PageText]:
     """OCR the given pages (1-based) of a PDF; ``language`` (ISO 639-1) when known (given by the user, or
-    that of the PDF's text layer), else found from the first page with text."""
+    that of the PDF's text layer), else found from the first page with text. Each page read carries
+    tesseract's mean word confidence (``ocr_confidence``)."""
     images = _PageImages(path)
     try:
-        pack = tesseract.pack_for(language) if language else None
-        first: OcrPage | None = None
-        if pack is None:
-            pack, first = _choose_pack(images, numbers, tesseract, detect)
-        todo = [n for n in numbers if first is None or n != first.number]
-        pages = [first] if first is not None else []
-        if first is not None and on_page is not None:
-            on_page(1, len(numbers))  # the first page (read twice to find its language) is done
+        read: dict[int, tuple[str, float]] = {}
+        pack = (
+            tesseract.pack_for(language)
+            if language
+            else _choose_pack(images, numbers, tesseract, detect, read)
+        )
+        if read and on_page is not None:
+            on_page(len(read), len(numbers))  # the pages read to find the language are done
+        todo = [n for n in numbers if n not in read]
         workers = max(1, min(os.cpu_count() or 1, 4))
         with ThreadPoolExecutor(workers) as pool:
             for start in range(0, len(todo), workers):  # render a few pages ahead, not the whole file
                 batch = [(n, images.png(n)) for n in todo[start : start + workers]]
-                read = pool.map(lambda item: tesseract.read(item[1], pack), batch)
-                for (n, _), (text, conf) in zip(batch, read, strict=True):
-                    pages.append(OcrPage(n, text, conf))
+                results = pool.map(lambda item: tesseract.read(item[1], pack), batch)
+                for (n, _), result in zip(batch, results, strict=True):
+                    read[n] = result
                     if on_page is not None:
-                        on_page(len(pages), len(numbers))
+                        on_page(len(read), len(numbers))
     finally:
         images.close()
-    pages.sort(key=lambda p: p.number)
-    texts = repair_numbering([p.text for p in pages])
-    return [OcrPage(p.number, text, p.confidence) for p, text in zip(pages, texts, strict=True)]
+    numbers_read = sorted(read)
+    texts = repair_numbering([read[n][0] for n in numbers_read])
+    return [PageText(n, text, ocr_confidence=read[n][1]) for n, text in zip(numbers_read, texts, strict=True)]
 
 
 def ocr_warning(pages: Sequence[PageText]) -> str:
@@ -187,12 +180,17 @@ def ocr_warning(pages: Sequence[PageText]) -> str:
 
 
 def _choose_pack(
-    images: _PageImages, numbers: Sequence[int], tesseract: Tesseract, detect: Detect | None
-) -> tuple[str, OcrPage | None]:
-    """The pack for a document of unknown language, and the first page read with it.
+    images: _PageImages,
+    numbers: Sequence[int],
+    tesseract: Tesseract,
+    detect: Detect | None,
+    read: dict[int, tuple[str, float]],
+) -> str:
+    """The pack for a document of unknown language; the pages read on the way go into ``read``.
 
     The first page with text is read once with every script's pack at once; the language of that text
-    (its script, refined by ``detect``) chooses the pack that then reads the document.
+    (its script, refined by ``detect``) chooses the pack that reads it again and then the document. A
+    blank page read before it is kept as the probe read it.
     """
     probe = "+".join(p for p in _PROBE_PACKS if p in tesseract.packs)
     if not probe:
@@ -201,12 +199,12 @@ def _choose_pack(
         image = images.png(n)
         text, conf = tesseract.read(image, probe)
         if len(text.strip()) < 40:
+            read[n] = (text, conf)
             continue
         pack = _pack_of(text, tesseract, detect)
-        if pack != probe:
-            text, conf = tesseract.read(image, pack)
-        return pack, OcrPage(n, text, conf)
-    return probe, None
+        read[n] = tesseract.read(image, pack) if pack != probe else (text, conf)
+        return pack
+    return probe
 
 
 def _pack_of(text: str, tesseract: Tesseract, detect: Detect | None) -> str:

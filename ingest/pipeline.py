@@ -28,9 +28,10 @@ from ingest.ocr import OcrOptions
 
 def build_parse_pipeline() -> Pipeline:
     pipe = Pipeline()
-    pipe.add_component("reader", FileReader())
+    parser = StructureParser()
+    pipe.add_component("reader", FileReader(detector=parser.detector))  # one language detector for both
     pipe.add_component("cleaner", PageCleaner())
-    pipe.add_component("parser", StructureParser())
+    pipe.add_component("parser", parser)
     pipe.connect("reader.pages", "cleaner.pages")
     pipe.connect("cleaner.pages", "parser.pages")
     return pipe

@@ -40,31 +40,41 @@ def read_pdf(
         raise InputError(f"too many pages: {count} (limit {max_pages})")
     runs = [_page_runs(reader, i) for i in range(count)]
     has_text = [sum(len(r.text.strip()) for r in page) >= _MIN_PAGE_CHARS for page in runs]
-    if sum(has_text) == 0 or sum(has_text) < _MIN_TEXT_SHARE * count:
-        return _scanned(path, runs, has_text, context)
-    segs = [margins.segments(page) for page in runs]
+    scanned = sum(has_text) == 0 or sum(has_text) < _MIN_TEXT_SHARE * count
     pages: list[PageText] = []
-    for i, (page, notes) in enumerate(zip(runs, margins.find_notes(segs), strict=True)):
-        if notes:
-            text, found = margins.compose(page, notes)
-            pages.append(PageText(number=i + 1, text=text, margin_notes=found))
-        else:
-            pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
+    if scanned:  # the few pages with text are taken as they come, without margin-note analysis
+        pages = [PageText(number=i + 1, text="".join(r.text for r in page)) for i, page in enumerate(runs)]
+    else:
+        segs = [margins.segments(page) for page in runs]
+        for i, (page, notes) in enumerate(zip(runs, margins.find_notes(segs), strict=True)):
+            if notes:
+                text, found = margins.compose(page, notes)
+                pages.append(PageText(number=i + 1, text=text, margin_notes=found))
+            else:
+                pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
     missing = [i + 1 for i, ok in enumerate(has_text) if not ok]
-    return _fill_by_ocr(path, pages, missing, context) if missing else pages
+    return _with_ocr(path, pages, missing, context, scanned=scanned) if missing else pages
 
 
-def _fill_by_ocr(
-    path: Path, pages: list[PageText], missing: list[int], context: ReadContext
+def _with_ocr(
+    path: Path, pages: list[PageText], missing: list[int], context: ReadContext, *, scanned: bool
 ) -> list[PageText]:
-    """A PDF with a text layer whose other pages are pictures (a scanned annex, a signed last page):
-    those pages are read by OCR in the language of the text layer. A blank page stays blank, and a PDF
-    whose pages cannot be read by OCR (no tesseract, no pack) keeps the text it has."""
+    """The pages without a text layer read by OCR.
+
+    A scanned PDF needs it: no OCR is an error, and all it reads is kept. A PDF with a text layer whose
+    other pages are pictures (a scanned annex, a signed last page) gets them read in the text layer's
+    language; a blank page stays blank, and without OCR (no tesseract, no pack) it keeps what it has."""
     tesseract = Tesseract.find(context.ocr.command) if context.ocr.enabled else None
     if tesseract is None:
-        return pages
+        if not scanned:
+            return pages
+        if not context.ocr.enabled:
+            raise InputError("no text layer; OCR needed (OCR is turned off)")
+        raise InputError(
+            "no text layer; OCR needed: install tesseract (Debian: apt install tesseract-ocr tesseract-ocr-eng)"
+        )
     language = context.ocr.language
-    if language is None and context.detect is not None:
+    if language is None and not scanned and context.detect is not None:
         language = context.detect("\n".join(p.text for p in pages)[:20000]) or None
         if language is not None and TESSERACT_CODES.get(language) not in tesseract.packs:
             language = None  # no pack for it: the first scanned page decides, as for a scan
@@ -73,44 +83,22 @@ def _fill_by_ocr(
             path, missing, tesseract, language=language, detect=context.detect, on_page=context.on_page
         )
     except InputError:
+        if scanned:
+            raise
         return pages
-    found = {
-        o.number: o
-        for o in read
-        if len("".join(o.text.split())) >= _MIN_PAGE_CHARS and o.confidence >= _MIN_FILL_CONFIDENCE
-    }
-    return [
-        PageText(number=p.number, text=o.text, ocr_confidence=o.confidence)
-        if (o := found.get(p.number))
-        else p
-        for p in pages
-    ]
-
-
-def _scanned(path: Path, runs: list[list[Run]], has_text: list[bool], context: ReadContext) -> list[PageText]:
-    """A scanned PDF: the pages without a text layer read by OCR, the others as they are."""
-    if not context.ocr.enabled:
-        raise InputError("no text layer; OCR needed (OCR is turned off)")
-    tesseract = Tesseract.find(context.ocr.command)
-    if tesseract is None:
-        raise InputError(
-            "no text layer; OCR needed: install tesseract "
-            "(Debian: apt install tesseract-ocr tesseract-ocr-eng)"
-        )
-    todo = [i + 1 for i, ok in enumerate(has_text) if not ok]
-    read = ocr_pdf(
-        path, todo, tesseract, language=context.ocr.language, detect=context.detect, on_page=context.on_page
-    )
-    by_number = {p.number: p for p in read}
-    pages: list[PageText] = []
-    for i, page in enumerate(runs):
-        if (o := by_number.get(i + 1)) is not None:
-            pages.append(PageText(number=o.number, text=o.text, ocr_confidence=o.confidence))
-        else:
-            pages.append(PageText(number=i + 1, text="".join(r.text for r in page)))
-    if not any(p.text.strip() for p in pages):
+    found = {p.number: p for p in read if scanned or _worth_keeping(p)}
+    merged = [found.get(p.number, p) for p in pages]
+    if scanned and not any(p.text.strip() for p in merged):
         raise InputError("no text layer, and OCR found no text")
-    return pages
+    return merged
+
+
+def _worth_keeping(page: PageText) -> bool:
+    """Whether OCR found text on a page of a PDF with a text layer (not a blank page, not noise)."""
+    return (
+        len("".join(page.text.split())) >= _MIN_PAGE_CHARS
+        and (page.ocr_confidence or 0) >= _MIN_FILL_CONFIDENCE
+    )
 
 
 def pdf_page_count(path: Path, *, max_bytes: int = MAX_BYTES) -> int:

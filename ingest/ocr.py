@@ -19,10 +19,11 @@ import os
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import InputError
 from ingest.model import PageText
@@ -72,6 +73,19 @@ class ReadContext:
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """One word read by OCR: its text, its line, and its rectangle in pixels of the page image."""
+
+    text: str
+    line: tuple[int, int, int]  # (block, paragraph, line) numbers: words of one line share them
+    conf: float  # tesseract's confidence, 0–100 (negative: none given)
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+@dataclass(frozen=True)
 class Tesseract:
     """The tesseract program and the language packs it has."""
 
@@ -104,6 +118,10 @@ class Tesseract:
     def read(self, image: bytes, pack: str) -> tuple[str, float]:
         """The page's text (lines in reading order, blocks separated by a blank line) and mean confidence."""
         return _from_tsv(self._run(image, ["-l", pack, "--psm", "3", "tsv"]))
+
+    def read_words(self, image: bytes, pack: str) -> list[OcrWord]:
+        """The page's words in reading order, each with its place on the image (read as ``read`` reads)."""
+        return list(_tsv_words(self._run(image, ["-l", pack, "--psm", "3", "tsv"])))
 
     def _run(self, image: bytes, args: list[str]) -> str:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # pages run in parallel instead
@@ -220,28 +238,61 @@ def _pack_of(text: str, tesseract: Tesseract, detect: Detect | None) -> str:
 
 
 def _from_tsv(tsv: str) -> tuple[str, float]:
-    """Text and length-weighted mean confidence from tesseract's TSV (level 5 rows are words)."""
+    """Text and length-weighted mean confidence from tesseract's TSV."""
     blocks: list[list[list[str]]] = []
-    last: tuple[str, str, str] | None = None
+    last: tuple[int, int, int] | None = None
     weighted = 0.0
     letters = 0
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        word = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not word:
-            continue
-        key = (row["block_num"], row["par_num"], row["line_num"])
-        if last is None or key[0] != last[0]:
+    for word in _tsv_words(tsv):
+        if last is None or word.line[0] != last[0]:
             blocks.append([])
-        if last is None or key != last:
+        if last is None or word.line != last:
             blocks[-1].append([])
-        blocks[-1][-1].append(word)
-        last = key
-        conf = float(row.get("conf") or 0)
-        if conf >= 0:
-            weighted += conf * len(word)
-            letters += len(word)
+        blocks[-1][-1].append(word.text)
+        last = word.line
+        if word.conf >= 0:
+            weighted += word.conf * len(word.text)
+            letters += len(word.text)
     text = "\n\n".join("\n".join(" ".join(line) for line in block) for block in blocks)
     return text, (weighted / letters if letters else 0.0)
+
+
+def _tsv_words(tsv: str) -> Iterator[OcrWord]:
+    """The words of tesseract's TSV (its level 5 rows), in reading order."""
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        left, top = int(row["left"]), int(row["top"])
+        yield OcrWord(
+            text=text,
+            line=(int(row["block_num"]), int(row["par_num"]), int(row["line_num"])),
+            conf=float(row.get("conf") or 0),
+            left=left,
+            top=top,
+            right=left + int(row["width"]),
+            bottom=top + int(row["height"]),
+        )
+
+
+def page_words(path: Path, page: int, options: OcrOptions, language: str) -> tuple[list[OcrWord], int, int]:
+    """The words of 1-based ``page`` of a PDF read by OCR as ingest reads them (same resolution and
+    language pack), with the image's width and height in pixels; InputError when OCR is off, tesseract
+    or the language's pack is missing, or the page cannot be read."""
+    if not options.enabled:
+        raise InputError("OCR is turned off")
+    tesseract = Tesseract.find(options.command)
+    if tesseract is None:
+        raise InputError(f"no OCR: {_INSTALL_HINT.format(pack=TESSERACT_CODES.get(language, 'eng'))}")
+    pack = tesseract.pack_for(language or "en")
+    images = _PageImages(path)
+    try:
+        if not 1 <= page <= images.count:
+            raise InputError(f"page {page} is outside the document (1–{images.count})")
+        image, width, height = images.render(page)
+    finally:
+        images.close()
+    return tesseract.read_words(_png(image), pack), width, height
 
 
 class _PageImages:
@@ -255,14 +306,26 @@ class _PageImages:
         except Exception as exc:  # pdfium raises PdfiumError with a reason
             raise InputError(f"cannot render the scanned pages for OCR: {exc}") from exc
 
-    def png(self, number: int) -> bytes:
+    @property
+    def count(self) -> int:
+        return len(self._doc)
+
+    def render(self, number: int) -> tuple[Any, int, int]:
+        """The page as a grey PIL image, with its width and height in pixels."""
         try:
             image = self._doc[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
         except Exception as exc:
             raise InputError(f"cannot render page {number} for OCR: {exc}") from exc
-        buf = io.BytesIO()
-        image.save(buf, format="PNG")
-        return buf.getvalue()
+        return image, image.width, image.height
+
+    def png(self, number: int) -> bytes:
+        return _png(self.render(number)[0])
 
     def close(self) -> None:
         self._doc.close()
+
+
+def _png(image: Any) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,22 +1,33 @@
 """Where a provision lies on a page of its source PDF: the line rectangles to highlight.
 
-The page's text layer (pypdfium2) is matched against the provision's own text, letters and digits only
-(so line breaks, hyphenation, ligatures and spacing do not matter). On the provision's first page the
-highlight starts at its heading (or at its text's first words), on its last page it ends at its text's
-last words; on a page in between, it runs from the first to the last passage that belongs to the
-provision, which leaves out running headers and page numbers. A page without a text layer (a scan read
-by OCR) or text that cannot be placed gives no rectangles: the page is shown as it is.
+The page's words come from its text layer (pypdfium2) or, for a page without one (a scan), from OCR,
+read as ingest read it (``ingest.ocr.page_words``: same resolution, the document's language pack). They
+are matched against the provision's own text, letters and digits only (so line breaks, hyphenation,
+ligatures and spacing do not matter). On the provision's first page the highlight starts at its heading
+(or at its text's first words), on its last page it ends at its text's last words; on a page in between,
+it runs from the first to the last passage that belongs to the provision, which leaves out running
+headers and page numbers. Text that cannot be placed, or a scan when OCR is not at hand, gives no
+rectangles: the page is shown as it is.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.errors import InputError
+from ingest.ocr import OcrOptions, OcrWord, page_words
 
 _WINDOW = 40  # letters and digits a passage must share with the provision to count as part of it
 _PREFIXES = (120, 60, 30)  # how much of the provision's start/end is looked for, longest first
 _HEADING_REACH = 400  # how far before the text its heading may start (letters and digits)
+_TEXT_LAYER_MIN = 25  # letters and digits below which a page counts as a picture (as ingest counts it)
+
+
+# Reads a page by OCR: its words, and the image's width and height in pixels (InputError if it cannot).
+ReadByOcr = Callable[[], tuple[list[OcrWord], int, int]]
 
 
 @dataclass(frozen=True)
@@ -29,39 +40,95 @@ class Box:
     bottom: float
 
 
+@dataclass(frozen=True)
+class _Glyphs:
+    """A page's characters, and the rectangle of each (None for spaces and line breaks)."""
+
+    chars: str
+    box: Callable[[int], Box | None]
+
+
 def provision_boxes(
-    path: Path, page: int, *, text: str, heading: str = "", first_page: bool = True, last_page: bool = True
+    path: Path,
+    page: int,
+    *,
+    text: str,
+    heading: str = "",
+    first_page: bool = True,
+    last_page: bool = True,
+    ocr: ReadByOcr | None = None,
 ) -> list[Box]:
     """Rectangles, one per line, covering the provision on 1-based ``page`` of the PDF at ``path``.
 
     ``heading`` is the line that opens the provision ("Article 3. Principles"); ``first_page`` /
-    ``last_page`` say whether the provision starts / ends on this page."""
+    ``last_page`` say whether the provision starts / ends on this page. A page without a text layer is
+    read by ``ocr`` when it is given (``ocr_reader``)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         if not 1 <= page <= len(pdf):
             return []
-        pg = pdf[page - 1]
-        width, height = pg.get_size()
-        textpage = pg.get_textpage()
-        chars = textpage.get_text_range()
-        page_norm, where = _normalise(chars)
-        words = _Words(
-            starts=[w == 0 or not chars[w - 1].isalnum() for w in where],
-            ends=[w + 1 == len(chars) or not chars[w + 1].isalnum() for w in where],
-        )
-        span = _locate(page_norm, words, _normalise(text)[0], _normalise(heading)[0], first_page, last_page)
-        if span is None:
-            return []
-        first, last = _whole_words(chars, where[span[0]], where[span[1] - 1])
-        boxes = [textpage.get_charbox(i) for i in range(first, last + 1) if not chars[i].isspace()]
+        glyphs = _text_layer(pdf[page - 1])
+        if len(_normalise(glyphs.chars)[0]) >= _TEXT_LAYER_MIN:
+            return _place(glyphs, text, heading, first_page, last_page)
     finally:
         pdf.close()
-    return [
-        Box(left / width, 1 - top / height, right / width, 1 - bottom / height)
-        for left, bottom, right, top in _lines(boxes)
-    ]
+    if ocr is None:
+        return []
+    try:
+        glyphs = _ocr_layer(*ocr())
+    except InputError:  # OCR is off, tesseract or the language pack is missing, the page cannot be read
+        return []
+    return _place(glyphs, text, heading, first_page, last_page)
+
+
+def _place(glyphs: _Glyphs, text: str, heading: str, first_page: bool, last_page: bool) -> list[Box]:
+    chars = glyphs.chars
+    page_norm, where = _normalise(chars)
+    words = _Words(
+        starts=[w == 0 or not chars[w - 1].isalnum() for w in where],
+        ends=[w + 1 == len(chars) or not chars[w + 1].isalnum() for w in where],
+    )
+    span = _locate(page_norm, words, _normalise(text)[0], _normalise(heading)[0], first_page, last_page)
+    if span is None:
+        return []
+    first, last = _whole_words(chars, where[span[0]], where[span[1] - 1])
+    return _lines([b for i in range(first, last + 1) if (b := glyphs.box(i)) is not None])
+
+
+def _text_layer(pg: object) -> _Glyphs:
+    """The page's characters from its text layer, boxes turned from PDF points (y up) into fractions."""
+    width, height = pg.get_size()  # type: ignore[attr-defined]
+    textpage = pg.get_textpage()  # type: ignore[attr-defined]
+    chars: str = textpage.get_text_range()
+
+    def box(i: int) -> Box | None:
+        if chars[i].isspace():
+            return None
+        left, bottom, right, top = textpage.get_charbox(i)
+        return Box(left / width, 1 - top / height, right / width, 1 - bottom / height)
+
+    return _Glyphs(chars, box)
+
+
+def ocr_reader(path: Path, page: int, options: OcrOptions, language: str) -> ReadByOcr:
+    """How to read 1-based ``page`` by OCR as ingest read it, in the document's ``language`` (ISO 639-1)."""
+    return lambda: page_words(path, page, options, language)
+
+
+def _ocr_layer(words: list[OcrWord], width: int, height: int) -> _Glyphs:
+    """The page's words read by OCR (each character has its word's box), lines joined by line breaks."""
+    parts: list[str] = []
+    boxes: list[Box | None] = []
+    for k, word in enumerate(words):
+        if k:
+            parts.append("\n" if word.line != words[k - 1].line else " ")
+            boxes.append(None)
+        parts.append(word.text)
+        box = Box(word.left / width, word.top / height, word.right / width, word.bottom / height)
+        boxes.extend([box] * len(word.text))
+    return _Glyphs("".join(parts), boxes.__getitem__)
 
 
 def _whole_words(chars: str, first: int, last: int) -> tuple[int, int]:
@@ -147,18 +214,18 @@ def _last_shared(page: str, words: _Words, text: str, start: int) -> int | None:
     return None
 
 
-def _lines(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
-    """Character boxes (left, bottom, right, top) merged into one box per line of text."""
+def _lines(boxes: list[Box]) -> list[Box]:
+    """Character boxes merged into one box per line of text."""
     lines: list[list[float]] = []
-    for left, bottom, right, top in boxes:
-        if right <= left or top <= bottom:
+    for b in boxes:
+        if b.right <= b.left or b.bottom <= b.top:
             continue
         if lines:
             line = lines[-1]
-            overlap = min(top, line[3]) - max(bottom, line[1])
-            if overlap > 0.5 * min(top - bottom, line[3] - line[1]):
-                line[0], line[1] = min(line[0], left), min(line[1], bottom)
-                line[2], line[3] = max(line[2], right), max(line[3], top)
+            overlap = min(b.bottom, line[3]) - max(b.top, line[1])
+            if overlap > 0.5 * min(b.bottom - b.top, line[3] - line[1]):
+                line[0], line[1] = min(line[0], b.left), min(line[1], b.top)
+                line[2], line[3] = max(line[2], b.right), max(line[3], b.bottom)
                 continue
-        lines.append([left, bottom, right, top])
-    return [(a, b, c, d) for a, b, c, d in lines]
+        lines.append([b.left, b.top, b.right, b.bottom])
+    return [Box(*line) for line in lines]

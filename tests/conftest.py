@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ingest.ocr import Tesseract
+
 # Nothing may leave the machine, in tests either.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -28,3 +30,12 @@ def corpus_real() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> Tesseract:
+    """The installed tesseract (Debian tesseract-ocr); skip when absent."""
+    found = Tesseract.find()
+    if found is None:
+        pytest.skip("tesseract is not installed (Debian: tesseract-ocr; ./run.sh test installs it)")
+    return found

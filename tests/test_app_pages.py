@@ -247,6 +247,7 @@ def test_hit_opens_full_text_page_image_and_similar(app_env: Path) -> None:
     assert not at.exception, at.exception
     images = at.get("image")
     assert images and "page 2" in images[0].captions[0], "the cited PDF page is shown as an image"
+    assert "the provision is highlighted" in images[0].captions[0]
     sim = next(t for t in at.toggle if t.label == "Similar in other documents")
     sim.set_value(True).run()
     assert not at.exception, at.exception

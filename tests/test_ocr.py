@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
 from ingest.errors import InputError
@@ -19,18 +18,11 @@ from ingest.ocr import OcrOptions, ReadContext, Tesseract
 from ingest.ocr_repair import repair_numbering
 from ingest.readers import read_pages
 from ingest.worker import ParseWorker, parse_in_process
+from tests.support.scans import scan_copy
 from ui.cli import main
 
 PK_2018 = "pk_prevention_of_trafficking_in_persons_act_2018"
 PK_1991 = "pk_employment_of_children_act_1991"
-
-
-@pytest.fixture(scope="module")
-def tesseract() -> Tesseract:
-    found = Tesseract.find()
-    if found is None:
-        pytest.skip("tesseract is not installed (Debian: tesseract-ocr; ./run.sh test installs it)")
-    return found
 
 
 def _words(text: str) -> list[str]:
@@ -41,15 +33,6 @@ def _recall(reference: str, text: str) -> float:
     """Share of the reference's words (4 letters or more) that the text also has."""
     ref, have = _words(reference), set(_words(text))
     return sum(w in have for w in ref) / len(ref)
-
-
-def _scan(src: Path, out: Path, dpi: int) -> Path:
-    """An image-only copy of a PDF, as a scanner would make it: every page a grey picture, no text layer."""
-    doc = pdfium.PdfDocument(str(src))
-    images = [doc[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in range(len(doc))]
-    doc.close()
-    images[0].save(out, save_all=True, append_images=images[1:], resolution=dpi)
-    return out
 
 
 # --- without OCR: a clear message ------------------------------------------------------------------
@@ -83,20 +66,22 @@ def test_repair_numbering_fixes_what_the_sequence_confirms() -> None:
     pages = [
         "i. Short title.—(1} This Act may be called\n2: Definitions:—In this Act,\n{c} a point",
         "5, Abetment.—(!} Any person\n7. | Presumption.—Where\n9, Cognizance.—An offence\nli. Trial\nlt. Safety.—(1)",
-        "[2. Protection\n‘14, Procedure.—(1) Any person",
+        "[2. Protection\n‘14, Procedure.—(1) Any person\nChapter Il - Offences\nPART lV\nGlava\nГлава Vl.",
     ]
     assert repair_numbering(pages) == [
         "1. Short title.—(1) This Act may be called\n2. Definitions:—In this Act,\n(c) a point",
         "5. Abetment.—(1) Any person\n7. Presumption.—Where\n9. Cognizance.—An offence\n10. Trial\n11. Safety.—(1)",
-        "12. Protection\n14. Procedure.—(1) Any person",
+        "12. Protection\n14. Procedure.—(1) Any person\nChapter II - Offences\nPART IV\nGlava\nГлава VI.",
     ]
 
 
 def test_repair_numbering_leaves_what_it_cannot_confirm() -> None:
     text = (
-        "I. PRELIMINARY\n3. Scope.—This Act [1]\nIs. Something\n40. Far ahead\n(l) a point\nS. Not a number"
+        "I. PRELIMINARY\n3. Scope.—This Act [1]\nIs. Something\n40. Far ahead\n(l) a point\nS. Not a number\n"
+        "Chapter 11\nChapter l\nPart lll1\nTitle lIlV"
     )
-    # a capital I alone is a roman numeral; "Is" cannot be 4; "(l)" may be a real point (l); "[1]" a footnote
+    # a capital I alone is a roman numeral; "Is" cannot be 4; "(l)" may be a real point (l); "[1]" a footnote;
+    # "11" and "l" may be arabic; "IIII" and "IIIV" are no numerals
     assert repair_numbering([text]) == [text]
 
 
@@ -132,12 +117,12 @@ def test_georgian_scan_reads_like_its_text_layer(
     if not {"kat", "eng"} <= tesseract.packs:
         pytest.skip("tesseract's Georgian pack is not installed (Debian: tesseract-ocr-kat)")
     src = repo_root / "corpus" / "veloria_ctip_law_ka.pdf"
-    scan = _scan(src, tmp_path / "scan.pdf", dpi=200)
+    scan = scan_copy(src, tmp_path / "scan.pdf", dpi=200)
     original = parse_in_process(src, "a", MetadataOverrides())
     read = parse_in_process(scan, "b", MetadataOverrides())  # no language given: found from the page
     assert read.meta.language == "ka"
-    assert [(u.label, u.page_start) for u in read.units()] == [
-        (u.label, u.page_start) for u in original.units()
+    assert [(u.label, u.page_start, u.path) for u in read.units()] == [
+        (u.label, u.page_start, u.path) for u in original.units()
     ]
     assert _recall(" ".join(p.text for p in original.pages), " ".join(p.text for p in read.pages)) > 0.98
 
@@ -150,7 +135,7 @@ def test_scanned_pages_of_a_pdf_with_a_text_layer(
     from pypdf import PdfReader, PdfWriter
 
     src = repo_root / "corpus" / "veloria_ctip_law_draft_v1.pdf"
-    scan = PdfReader(_scan(src, tmp_path / "scan.pdf", dpi=200))
+    scan = PdfReader(scan_copy(src, tmp_path / "scan.pdf", dpi=200))
     mixed = PdfWriter()
     for i, page in enumerate(PdfReader(src).pages):
         mixed.add_page(page if i < 2 else scan.pages[i])
@@ -158,8 +143,8 @@ def test_scanned_pages_of_a_pdf_with_a_text_layer(
     original = parse_in_process(src, "a", MetadataOverrides())
     read = parse_in_process(tmp_path / "mixed.pdf", "b", MetadataOverrides())
     assert [p.ocr_confidence is None for p in read.pages] == [True, True, False, False, False, False, False]
-    assert [(u.label, u.page_start) for u in read.units()] == [
-        (u.label, u.page_start) for u in original.units()
+    assert [(u.label, u.page_start, u.path) for u in read.units()] == [
+        (u.label, u.page_start, u.path) for u in original.units()
     ]
     assert read.warnings[0].startswith("text read by OCR (5 of 7 pages")
     # blank pages of real PDFs stay blank (their OCR finds nothing), so nothing changes for them

@@ -1,5 +1,6 @@
 """Where a provision lies on its page: real PDFs (the sample law, a Sri Lankan act, the Georgian
-regulation, a scan), checked by reading back the text under the rectangles."""
+regulation), checked by reading back the text under the rectangles; scans (a real one, and the sample
+law rendered as pictures), placed by OCR and checked against the typed original's rectangles."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from PIL import Image
 
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument, Provision
+from ingest.ocr import OcrOptions, OcrWord, Tesseract, page_words
 from ingest.worker import parse_in_process
-from search.page_marks import Box, provision_boxes
+from search.page_marks import Box, ReadByOcr, ocr_reader, provision_boxes
+from tests.support.scans import scan_copy
 from ui.app.source_view import render_pdf_page
 
 
@@ -21,7 +24,7 @@ def _parse(path: Path) -> LegalDocument:
     return parse_in_process(path, "sha", MetadataOverrides())
 
 
-def _boxes(path: Path, unit: Provision, page: int) -> list[Box]:
+def _boxes(path: Path, unit: Provision, page: int, ocr: ReadByOcr | None = None) -> list[Box]:
     return provision_boxes(
         path,
         page,
@@ -29,7 +32,24 @@ def _boxes(path: Path, unit: Provision, page: int) -> list[Box]:
         heading=f"{unit.label} {unit.heading}",
         first_page=page == unit.page_start,
         last_page=page == unit.page_end,
+        ocr=ocr,
     )
+
+
+class _OcrPages:
+    """Each page of a scan read by OCR once (as the app caches it), for every provision on it."""
+
+    def __init__(self, path: Path, language: str = "en") -> None:
+        self.path, self.language = path, language
+        self.read: dict[int, tuple[list[OcrWord], int, int]] = {}
+
+    def reader(self, page: int) -> ReadByOcr:
+        def read() -> tuple[list[OcrWord], int, int]:
+            if page not in self.read:
+                self.read[page] = page_words(self.path, page, OcrOptions(), self.language)
+            return self.read[page]
+
+        return read
 
 
 def _under(path: Path, page: int, boxes: list[Box]) -> list[str]:
@@ -51,13 +71,13 @@ def _under(path: Path, page: int, boxes: list[Box]) -> list[str]:
         pdf.close()
 
 
-def _placed(path: Path, doc: LegalDocument) -> tuple[int, int]:
+def _placed(path: Path, doc: LegalDocument, ocr: _OcrPages | None = None) -> tuple[int, int]:
     """(pages where the provision was found, pages in all) over every provision's page span."""
     found = total = 0
     for unit in doc.units():
         for page in range(unit.page_start, unit.page_end + 1):
             total += 1
-            found += bool(_boxes(path, unit, page))
+            found += bool(_boxes(path, unit, page, ocr.reader(page) if ocr else None))
     return found, total
 
 
@@ -113,9 +133,87 @@ def test_real_act_with_margin_headings(corpus_real: Path) -> None:
     assert "A victim of crime shall have the right" in first[0]
 
 
-def test_a_scan_has_nothing_to_place(corpus_real: Path) -> None:
+def test_a_scan_without_ocr_has_nothing_to_place(corpus_real: Path) -> None:
     path = corpus_real / "pdf" / "pk_prevention_of_trafficking_in_persons_act_2018_scanned.pdf"
-    assert provision_boxes(path, 2, text="This Act may be called the Prevention of Trafficking") == []
+    text = "This Act may be called the Prevention of Trafficking in Persons Act, 2018."
+    assert provision_boxes(path, 2, text=text) == []
+    off = ocr_reader(path, 2, OcrOptions(enabled=False), "en")
+    missing = ocr_reader(path, 2, OcrOptions(command="no-such-tesseract-here"), "en")
+    assert provision_boxes(path, 2, text=text, ocr=off) == []
+    assert provision_boxes(path, 2, text=text, ocr=missing) == []
+
+
+def test_scanned_pages_are_placed_by_ocr_where_the_typed_original_has_them(
+    repo_root: Path, tesseract: Tesseract, tmp_path: Path
+) -> None:
+    """The sample law's first three pages rendered as pictures (150 dpi), read by OCR: each provision's
+    rectangles lie where the typed original's text layer puts them, line for line."""
+    from pypdf import PdfReader, PdfWriter
+
+    typed = tmp_path / "typed.pdf"
+    first_pages = PdfWriter()
+    for page in PdfReader(repo_root / "corpus" / "veloria_ctip_law_draft_v1.pdf").pages[:3]:
+        first_pages.add_page(page)
+    first_pages.write(typed)
+    scan = scan_copy(typed, tmp_path / "scan.pdf", dpi=150)
+    original, read = _parse(typed), _parse(scan)  # the scan's provisions carry the OCR'd text
+    pages = _OcrPages(scan)
+    compared = 0
+    for a, b in zip(original.units(), read.units(), strict=True):
+        assert (a.label, a.page_start, a.page_end) == (b.label, b.page_start, b.page_end)
+        for page in range(a.page_start, a.page_end + 1):
+            want, got = _boxes(typed, a, page), _boxes(scan, b, page, pages.reader(page))
+            assert len(got) == len(want), (a.label, page)
+            for w, g in zip(want, got, strict=True):
+                assert abs(w.top - g.top) < 0.005 and abs(w.bottom - g.bottom) < 0.005, (a.label, page)
+                assert abs(w.left - g.left) < 0.005 and abs(w.right - g.right) < 0.005, (a.label, page)
+            compared += 1
+    assert compared == 14  # the preamble and Articles 1–12 (Article 2 on two pages), up to 25 lines each
+    assert sorted(pages.read) == [1, 2, 3]  # each page read once
+
+
+@pytest.fixture(scope="module")
+def real_scan(corpus_real: Path, tesseract: Tesseract) -> tuple[Path, LegalDocument]:
+    path = corpus_real / "pdf" / "pk_prevention_of_trafficking_in_persons_act_2018_scanned.pdf"
+    return path, _parse(path)
+
+
+def test_every_section_of_a_real_scan_is_placed(real_scan: tuple[Path, LegalDocument]) -> None:
+    path, doc = real_scan
+    pages = _OcrPages(path)
+    assert _placed(path, doc, pages) == (21, 21)  # 16 sections and the preamble over 5 pages
+    sec2, sec3 = (next(u for u in doc.units() if u.label == label) for label in ("Section 2", "Section 3"))
+    assert sec2.page_end == sec3.page_start == 2
+    end_of_2 = _boxes(path, sec2, 2, pages.reader(2))[-1]
+    start_of_3 = _boxes(path, sec3, 2, pages.reader(2))[0]
+    assert end_of_2.bottom <= start_of_3.top  # one after the other, not overlapping
+
+
+def test_the_app_highlights_a_provision_of_a_scan(
+    real_scan: tuple[Path, LegalDocument], tmp_path: Path
+) -> None:
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from ingest.config import Settings
+    from ui.app import resources
+
+    path, doc = real_scan
+    sec13 = next(u for u in doc.units() if u.label == "Section 13")
+    hit = SimpleNamespace(
+        label=sec13.label,
+        heading=sec13.heading,
+        text=sec13.text,
+        page_start=sec13.page_start,
+        page_end=sec13.page_end,
+        language=doc.meta.language,
+    )
+    settings = Settings(data_dir=tmp_path, cache_dir=tmp_path)
+    ctx = SimpleNamespace(settings=settings)
+    marks = resources.page_marks(ctx, path, sec13.page_start, hit)  # type: ignore[arg-type]
+    assert marks and all(isinstance(m, Box) for m in marks)
+    off = SimpleNamespace(settings=replace(settings, ocr=False))
+    assert resources.page_marks(off, path, sec13.page_start, hit) == ()  # type: ignore[arg-type]
 
 
 def test_text_that_is_not_on_the_page(law_v1: tuple[Path, LegalDocument]) -> None:

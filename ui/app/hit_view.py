@@ -47,7 +47,8 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
             "Page", min_value=hit.page_start, max_value=hit.page_end, value=hit.page_start, key=f"pg:{key}"
         )
     try:
-        marks = res.page_marks(path, int(page), hit)
+        with st.spinner("Finding the provision on the page…"):
+            marks = res.page_marks(ctx, path, int(page), hit)
         where = (
             "the provision is highlighted"
             if marks

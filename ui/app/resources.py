@@ -152,25 +152,52 @@ def page_png(path: Any, page: int, marks: tuple[Any, ...] = ()) -> bytes:
     return _page_png(str(path), stat.st_size, stat.st_mtime, page, marks)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _ocr_words(path: str, size: int, mtime: float, page: int, options: Any, language: str) -> Any:
+    """A scanned page's words read by OCR (seconds per page: read once, for every provision on it)."""
+    from pathlib import Path
+
+    from ingest.ocr import page_words
+
+    return page_words(Path(path), page, options, language)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _page_marks(
-    path: str, size: int, mtime: float, page: int, text: str, heading: str, first: bool, last: bool
+    path: str,
+    size: int,
+    mtime: float,
+    page: int,
+    text: str,
+    heading: str,
+    first: bool,
+    last: bool,
+    options: Any,
+    language: str,
 ) -> tuple[Any, ...]:
     from pathlib import Path
 
     from search.page_marks import provision_boxes
 
-    return tuple(
-        provision_boxes(Path(path), page, text=text, heading=heading, first_page=first, last_page=last)
+    def ocr() -> Any:
+        return _ocr_words(path, size, mtime, page, options, language)
+
+    boxes = provision_boxes(
+        Path(path), page, text=text, heading=heading, first_page=first, last_page=last, ocr=ocr
     )
+    return tuple(boxes)
 
 
-def page_marks(path: Any, page: int, hit: Any) -> tuple[Any, ...]:
-    """Where the hit's provision lies on the page (empty where its text cannot be found there)."""
+def page_marks(ctx: AppContext, path: Any, page: int, hit: Any) -> tuple[Any, ...]:
+    """Where the hit's provision lies on the page (empty where its text cannot be found there); a page
+    without a text layer is read by OCR, as ingest read it."""
     stat = path.stat()
     heading = f"{hit.label} {hit.heading}".strip()
     first, last = page == hit.page_start, page == hit.page_end
-    return _page_marks(str(path), stat.st_size, stat.st_mtime, page, hit.text, heading, first, last)
+    options = ctx.settings.ocr_options
+    return _page_marks(
+        str(path), stat.st_size, stat.st_mtime, page, hit.text, heading, first, last, options, hit.language
+    )
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,33 @@ def test_lists_sharing_a_definition_continue_unless_restarted(tmp_path: Path) ->
     ]
 
 
+def test_a_list_can_redefine_a_level_of_its_definition(tmp_path: Path) -> None:
+    """``w:lvlOverride`` holding a whole ``w:lvl``: this list instance numbers that level its own way."""
+    d = Draft()
+    d.define(301, 903, LEVELS)
+    redefine = (
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="upperRoman"/><w:lvlText w:val="Section %1 -"/><w:suff w:val="space"/></w:lvl>'
+        '</w:lvlOverride><w:lvlOverride w:ilvl="1"><w:lvl w:ilvl="1"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="(%2)"/><w:suff w:val="space"/></w:lvl></w:lvlOverride>'
+    )
+    d.define(302, 903, LEVELS, redefine)
+    d.add("Scope", 301)
+    d.add("This Law applies.", 301, 1)
+    d.add("Penalties", 302)
+    d.add("A fine.", 302, 1)
+    d.add("Imprisonment.", 302, 1)
+    d.add("including a presumed victim", 302, 2)  # a level it does not redefine: the shared one
+    assert d.lines(tmp_path) == [
+        "Article 1. Scope",
+        "1. This Law applies.",
+        "Section V - Penalties",  # redefined, and started at 5
+        "(1) A fine.",
+        "(2) Imprisonment.",
+        "(a) including a presumed victim",
+    ]
+
+
 def test_numbering_from_the_paragraph_style_and_bullets(tmp_path: Path) -> None:
     d = Draft()
     d.define(301, 903, [("decimal", "Article %1"), ("decimal", "%1.%2")])

@@ -14,7 +14,7 @@ instance overrides its start (then it counts on its own).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -123,7 +123,8 @@ class Numbering:
 
     def __init__(self, numbering: Any | None, styles: Any | None) -> None:
         self._abstract: dict[str, Any] = {}
-        self._nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        # numId -> (abstractNumId, its lvlOverride elements by level)
+        self._nums: dict[str, tuple[str, dict[int, Any]]] = {}
         self._style_num: dict[str, tuple[str | None, int | None]] = {}  # styleId -> (numId, ilvl)
         self._style_parent: dict[str, str] = {}
         self._counters: dict[str, _Counters] = {}
@@ -131,11 +132,7 @@ class Numbering:
             for a in numbering.iterchildren(qn("w:abstractNum")):
                 self._abstract[a.get(qn("w:abstractNumId"))] = a
             for n in numbering.iterchildren(qn("w:num")):
-                overrides = {}
-                for o in n.iterchildren(qn("w:lvlOverride")):
-                    start = _val(o, "w:startOverride")
-                    if start is not None:
-                        overrides[_int(o.get(qn("w:ilvl")), 0)] = _int(start, 1)
+                overrides = {_int(o.get(qn("w:ilvl")), 0): o for o in n.iterchildren(qn("w:lvlOverride"))}
                 self._nums[n.get(qn("w:numId"))] = (_val(n, "w:abstractNumId") or "", overrides)
         if styles is not None:
             for s in styles.iterchildren(qn("w:style")):
@@ -222,14 +219,21 @@ class Numbering:
         _, overrides = self._nums[num_id]
         key = f"num:{num_id}" if overrides else f"abstract:{id(abstract)}"
         if key not in self._counters:
-            levels = {}
-            for lvl in abstract.iterchildren(qn("w:lvl")):
-                i = _int(lvl.get(qn("w:ilvl")), 0)
-                level = Level.parse(lvl)
-                if i in overrides:
-                    level = Level(
-                        overrides[i], level.fmt, level.text, level.suffix, level.restart, level.legal
-                    )
-                levels[i] = level
+            levels = {
+                _int(lvl.get(qn("w:ilvl")), 0): Level.parse(lvl) for lvl in abstract.iterchildren(qn("w:lvl"))
+            }
+            for i, override in overrides.items():
+                levels[i] = _overridden(levels.get(i), override)
             self._counters[key] = _Counters(levels)
         return self._counters[key]
+
+
+def _overridden(level: Level | None, override: Any) -> Level:
+    """A level as a list's ``w:lvlOverride`` changes it: a whole new definition (``w:lvl``) replaces the
+    shared one, and ``w:startOverride`` sets where it starts."""
+    redefined = override.find(qn("w:lvl"))
+    if redefined is not None:
+        level = Level.parse(redefined)
+    level = level if level is not None else Level()
+    start = _val(override, "w:startOverride")
+    return level if start is None else replace(level, start=_int(start, 1))

@@ -9,20 +9,31 @@ as "{1}", "(!}" or "{c}"). Only what the context confirms is changed:
   and is followed by ".", "," or ":" and a capital letter (a heading);
 * a marker in curly or mismatched brackets ("{c}", "(1}") becomes a parenthesised one; "!" inside it
   becomes "1"; square brackets that match ("[1]", a footnote) are left alone;
-* a roman numeral after a unit word at the start of a line, with "l" or "1" read for "I" ("Chapter Il",
-  "Part lV"), becomes the numeral, when the result is one and an "l" is in it; "l" alone and digits
-  alone ("11") are left alone (they may be arabic).
+* the number after a unit word at the start of a line ("Chapter", "Part", "Глава", "თავი"...) with "l",
+  "i" or "|" read for "I" or "1": "Chapter Il", "Part lV", "Chapter Vil", "Chapter |". The document's
+  other numbers after the same word say whether it numbers them in roman or arabic figures; a number that
+  is a roman numeral only with V or X in it needs no such evidence; otherwise it is left alone;
+* the heading after a container's number starting with a small letter ("Chapter III - identification"):
+  its first letter is made a capital, as OCR read "I" as "i" (Latin, Cyrillic and Armenian script only:
+  Georgian headings have no capitals).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 
 _LOOKALIKES = "0123456789ilILt|![]{}OoSsBZz"
 _NUMBERED = re.compile(rf"^[‘'\"_]?([{re.escape(_LOOKALIKES)}]{{1,3}})([.,:])\s*\|?\s+(?=[A-Z])")
-_UNIT_WORDS = "Chapter|Part|Title|Book|Division|Section|Глава|Раздел|თავი|კარი|Գլուխ|Բաժին|Fəsil|Bölmə"
-_ROMAN_UNIT = re.compile(rf"^((?i:{_UNIT_WORDS})\s+)([IVXLl1]{{2,6}})(?=$|[\s.:,\-–—])")
+_CONTAINER_WORDS = "Chapter|Part|Title|Book|Division|Глава|Раздел|თავი|კარი|Գլուխ|Բաժին|Fəsil|Bölmə"
+_UNIT_NUMBER = re.compile(
+    rf"^(?P<word>(?i:{_CONTAINER_WORDS}|Section))(?P<space>\s+)(?P<num>[^\s.:,\-–—]{{1,6}})"
+    r"(?P<sep>\s*[-–—:.]\s+)?(?P<rest>.*)$"
+)
 _ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_LOOKALIKES = set("IVXl1|i")  # "I" read as "l", "1", "|" or "i"
+_ONE_LOOKALIKES = set("l|iI1")
 _MARKER = re.compile(r"[({\[]\s?([0-9]{1,3}|[!]|[a-z]{1,2}|[ivx]{1,5})\s?[)}\]]")
 
 
@@ -30,11 +41,12 @@ def repair_numbering(texts: list[str]) -> list[str]:
     """The pages' texts with garbled section numbers and brackets repaired, in reading order."""
     last = 0
     out: list[str] = []
+    styles = _number_styles(texts)
     for text in texts:
         lines = []
         for line in text.split("\n"):
             line = _MARKER.sub(_marker, line)
-            line = _ROMAN_UNIT.sub(_roman, line)
+            line = _unit_number(line, styles)
             m = _NUMBERED.match(line)
             if m:
                 token = m.group(1)
@@ -56,14 +68,55 @@ def _garbled_number(token: str) -> bool:
     return any(ch.isdigit() for ch in token) or all(ch in "ilL|![]t" for ch in token)
 
 
+def _number_styles(texts: list[str]) -> dict[str, str]:
+    """For each unit word, "roman" or "arabic": how the document's clean numbers after it are written."""
+    votes: dict[str, Counter[str]] = {}
+    for text in texts:
+        for line in text.split("\n"):
+            m = _UNIT_NUMBER.match(line)
+            if m is None:
+                continue
+            num = m.group("num")
+            style = "arabic" if num.isdigit() else "roman" if _ROMAN.match(num) else ""
+            if style:
+                votes.setdefault(m.group("word").lower(), Counter())[style] += 1
+    return {word: count.most_common(1)[0][0] for word, count in votes.items()}
+
+
+def _unit_number(line: str, styles: dict[str, str]) -> str:
+    m = _UNIT_NUMBER.match(line)
+    if m is None:
+        return line
+    word, num, sep, rest = m.group("word"), m.group("num"), m.group("sep"), m.group("rest")
+    fixed = _repaired_number(num, styles.get(word.lower(), ""))
+    if fixed is None:
+        return line
+    if sep and _small_capitalisable(rest[:1]) and word.lower() != "section":  # "Chapter III - identification"
+        rest = rest[0].upper() + rest[1:]
+    return f"{word}{m.group('space')}{fixed}{sep or ''}{rest}"
+
+
+def _small_capitalisable(ch: str) -> bool:
+    """A small letter of a script whose headings start with a capital (Georgian has none in use)."""
+    return ch.islower() and unicodedata.name(ch, "").startswith(("LATIN", "CYRILLIC", "ARMENIAN"))
+
+
+def _repaired_number(num: str, style: str) -> str | None:
+    """The number as printed, or None when it is not one (or cannot be told)."""
+    if num.isdigit() or _ROMAN.match(num):
+        return num
+    if not set(num) <= _ROMAN_LOOKALIKES:
+        return None
+    roman = "".join("I" if ch in _ONE_LOOKALIKES else ch for ch in num)
+    if style == "arabic" and set(num) <= _ONE_LOOKALIKES:
+        return "1" * len(num)
+    if _ROMAN.match(roman) and (style == "roman" or set(num) & set("VX")):
+        return roman
+    return None
+
+
 def _marker(m: re.Match[str]) -> str:
     whole, inner = m.group(0), m.group(1)
     if inner != "!" and (whole[0], whole[-1]) in {("(", ")"), ("[", "]")}:
         return whole  # already right, or a square-bracketed reference such as a footnote "[1]"
     return f"({'1' if inner == '!' else inner})"
-
-
-def _roman(m: re.Match[str]) -> str:
-    numeral = m.group(2).replace("l", "I").replace("1", "I")
-    misread = "l" in m.group(2)  # "11" alone may be arabic
-    return m.group(1) + numeral if misread and _ROMAN.match(numeral) else m.group(0)

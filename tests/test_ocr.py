@@ -66,23 +66,41 @@ def test_repair_numbering_fixes_what_the_sequence_confirms() -> None:
     pages = [
         "i. Short title.—(1} This Act may be called\n2: Definitions:—In this Act,\n{c} a point",
         "5, Abetment.—(!} Any person\n7. | Presumption.—Where\n9, Cognizance.—An offence\nli. Trial\nlt. Safety.—(1)",
-        "[2. Protection\n‘14, Procedure.—(1) Any person\nChapter Il - Offences\nPART lV\nGlava\nГлава Vl.",
+        "[2. Protection\n‘14, Procedure.—(1) Any person",
     ]
     assert repair_numbering(pages) == [
         "1. Short title.—(1) This Act may be called\n2. Definitions:—In this Act,\n(c) a point",
         "5. Abetment.—(1) Any person\n7. Presumption.—Where\n9. Cognizance.—An offence\n10. Trial\n11. Safety.—(1)",
-        "12. Protection\n14. Procedure.—(1) Any person\nChapter II - Offences\nPART IV\nGlava\nГлава VI.",
+        "12. Protection\n14. Procedure.—(1) Any person",
     ]
 
 
 def test_repair_numbering_leaves_what_it_cannot_confirm() -> None:
     text = (
-        "I. PRELIMINARY\n3. Scope.—This Act [1]\nIs. Something\n40. Far ahead\n(l) a point\nS. Not a number\n"
-        "Chapter 11\nChapter l\nPart lll1\nTitle lIlV"
+        "I. PRELIMINARY\n3. Scope.—This Act [1]\nIs. Something\n40. Far ahead\n(l) a point\nS. Not a number"
     )
-    # a capital I alone is a roman numeral; "Is" cannot be 4; "(l)" may be a real point (l); "[1]" a footnote;
-    # "11" and "l" may be arabic; "IIII" and "IIIV" are no numerals
+    # a capital I alone is a roman numeral; "Is" cannot be 4; "(l)" may be a real point (l); "[1]" a footnote
     assert repair_numbering([text]) == [text]
+
+
+def test_chapter_numbers_are_repaired_in_the_documents_style() -> None:
+    roman = [
+        "Chapter | - General Provisions\nArticle 1",
+        "Chapter Il - Offences\nChapter III - identification and Referral\nChapter Vil - Final Provisions",
+        "PART lV\nГлава Vl.\nთავი II – ზოგადი დებულებები",
+    ]
+    assert repair_numbering(roman) == [
+        "Chapter I - General Provisions\nArticle 1",
+        "Chapter II - Offences\nChapter III - Identification and Referral\nChapter VII - Final Provisions",
+        "PART IV\nГлава VI.\nთავი II – ზოგადი დებულებები",  # Georgian has no capitals in headings
+    ]
+    arabic = ["Chapter l - General\nChapter 2 - Offences\nChapter li: Final\nSection 3 - definitions"]
+    assert repair_numbering(arabic) == [
+        "Chapter 1 - General\nChapter 2 - Offences\nChapter 11: Final\nSection 3 - definitions"
+    ]
+    # Without other chapter numbers to go by, "Il" may be II or 11, "l" I or 1; "IIII", "IIIV" are no numerals.
+    unknown = ["Chapter Il\nChapter l\nPart lll1\nTitle lIlV\nArticle 4 of this Law"]
+    assert repair_numbering(unknown) == unknown
 
 
 # --- with OCR: real scanned acts, a Georgian scan ---------------------------------------------------

@@ -7,8 +7,8 @@ The OCR language is the document's language when the user gave one; otherwise th
 is read with the packs of all four scripts at once (English, Russian, Georgian, Armenian), and the
 language of what comes out (its script, refined by a language detector: Azerbaijani or Dutch in Latin
 script) chooses the pack for the whole document.
-Each page's text carries tesseract's mean word confidence, so the document can warn that its text is
-machine-read.
+A page scanned askew is turned level first (``deskew``). Each page's text carries tesseract's mean
+word confidence, so the document can warn that its text is machine-read.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.deskew import straighten, unturn
 from ingest.errors import InputError
 from ingest.model import PageText
 from ingest.ocr_repair import repair_numbering
@@ -289,10 +290,21 @@ def page_words(path: Path, page: int, options: OcrOptions, language: str) -> tup
     try:
         if not 1 <= page <= images.count:
             raise InputError(f"page {page} is outside the document (1–{images.count})")
-        image, width, height = images.render(page)
+        image, angle = images.render(page)
     finally:
         images.close()
-    return tesseract.read_words(_png(image), pack), width, height
+    words = tesseract.read_words(_png(image), pack)
+    if angle:  # read from the page turned level: each word's box as it lies on the page as scanned
+        words = [_unturned(w, angle, image.width, image.height) for w in words]
+    return words, image.width, image.height
+
+
+def _unturned(word: OcrWord, angle: float, width: int, height: int) -> OcrWord:
+    corners = [
+        unturn(x, y, angle, width, height) for x in (word.left, word.right) for y in (word.top, word.bottom)
+    ]
+    xs, ys = [round(x) for x, _ in corners], [round(y) for _, y in corners]
+    return replace(word, left=min(xs), top=min(ys), right=max(xs), bottom=max(ys))
 
 
 class _PageImages:
@@ -310,13 +322,13 @@ class _PageImages:
     def count(self) -> int:
         return len(self._doc)
 
-    def render(self, number: int) -> tuple[Any, int, int]:
-        """The page as a grey PIL image, with its width and height in pixels."""
+    def render(self, number: int) -> tuple[Any, float]:
+        """The page as a grey PIL image, turned level (``deskew``), and the angle it was turned by."""
         try:
             image = self._doc[number - 1].render(scale=DPI / 72, grayscale=True).to_pil()
         except Exception as exc:
             raise InputError(f"cannot render page {number} for OCR: {exc}") from exc
-        return image, image.width, image.height
+        return straighten(image)
 
     def png(self, number: int) -> bytes:
         return _png(self.render(number)[0])

@@ -13,6 +13,8 @@ as "{1}", "(!}" or "{c}"). Only what the context confirms is changed:
   "i" or "|" read for "I" or "1": "Chapter Il", "Part lV", "Chapter Vil", "Chapter |". The document's
   other numbers after the same word say whether it numbers them in roman or arabic figures; a number that
   is a roman numeral only with V or X in it needs no such evidence; otherwise it is left alone;
+* "Article 24, Prevention and awareness": the comma becomes a full stop when 24 follows the last article
+  heading and a short heading with a capital follows ("Article 24, paragraph 2 applies" stays);
 * the heading after a container's number starting with a small letter ("Chapter III - identification"):
   its first letter is made a capital, as OCR read "I" as "i" (Latin, Cyrillic and Armenian script only:
   Georgian headings have no capitals).
@@ -24,16 +26,21 @@ import re
 import unicodedata
 from collections import Counter
 
+from ingest.structure.patterns import roman_to_int
+
 _LOOKALIKES = "0123456789ilILt|![]{}OoSsBZz"
 _NUMBERED = re.compile(rf"^[‘'\"_]?([{re.escape(_LOOKALIKES)}]{{1,3}})([.,:])\s*\|?\s+(?=[A-Z])")
 _CONTAINER_WORDS = "Chapter|Part|Title|Book|Division|Глава|Раздел|თავი|კარი|Գլուխ|Բաժին|Fəsil|Bölmə"
 _UNIT_NUMBER = re.compile(
-    rf"^(?P<word>(?i:{_CONTAINER_WORDS}|Section))(?P<space>\s+)(?P<num>[^\s.:,\-–—]{{1,6}})"
-    r"(?P<sep>\s*[-–—:.]\s+)?(?P<rest>.*)$"
+    rf"^(?P<word>(?i:{_CONTAINER_WORDS}|Section))(?P<space>\s+)(?P<num>[^\s.:,\-–—~]{{1,6}})"
+    r"(?P<sep>\s*[-–—~:.]\s+)?(?P<rest>.*)$"
 )
-_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_ROMAN_LOOKALIKES = set("IVXl1|i")  # "I" read as "l", "1", "|" or "i"
-_ONE_LOOKALIKES = set("l|iI1")
+_ROMAN = re.compile(r"^(?=[IVX])(X{0,3})(IX|IV|V?I{0,3})$")
+_ONE_LOOKALIKES = set("l|iI1!")  # "I" or "1" read as "l", "|", "i" or "!"
+_NUMERAL_LOOKALIKES = _ONE_LOOKALIKES | set("VXHft[]")  # "H" for "II", "ffl" for "III"...
+_ARTICLE = re.compile(
+    r"^(?P<head>(?:Article|ARTICLE|Статья|СТАТЬЯ|მუხლი|Հոդված|Maddə)\s+(?P<num>\d{1,4}))(?P<mark>[.,])(?P<rest>\s+\S.*)$"
+)
 _MARKER = re.compile(r"[({\[]\s?([0-9]{1,3}|[!]|[a-z]{1,2}|[ivx]{1,5})\s?[)}\]]")
 
 
@@ -41,12 +48,14 @@ def repair_numbering(texts: list[str]) -> list[str]:
     """The pages' texts with garbled section numbers and brackets repaired, in reading order."""
     last = 0
     out: list[str] = []
-    styles = _number_styles(texts)
+    containers = _ContainerNumbers(texts)
+    last_article = 0
     for text in texts:
         lines = []
         for line in text.split("\n"):
             line = _MARKER.sub(_marker, line)
-            line = _unit_number(line, styles)
+            line = containers.repair(line)
+            line, last_article = _article_heading(line, last_article)
             m = _NUMBERED.match(line)
             if m:
                 token = m.group(1)
@@ -62,57 +71,95 @@ def repair_numbering(texts: list[str]) -> list[str]:
     return out
 
 
+def _article_heading(line: str, last: int) -> tuple[str, int]:
+    """ "Article 24, Prevention" → "Article 24. Prevention" where 24 is the article after the last heading
+    and what follows is a heading (a capital, short, no closing punctuation); with the last number."""
+    m = _ARTICLE.match(line)
+    if m is None:
+        return line, last
+    number, rest = int(m.group("num")), m.group("rest").strip()
+    if m.group("mark") == ".":
+        return line, number
+    heading = rest[:1].isupper() and len(rest) < 100 and not rest.endswith((".", ",", ";", ":"))
+    if number == last + 1 and heading:
+        return f"{m.group('head')}.{m.group('rest')}", number
+    return line, last
+
+
 def _garbled_number(token: str) -> bool:
     """A digit with look-alikes ("[2", "1O"), or only the look-alikes of 1 ("i", "li", "lt"); a capital
     "I" alone is a roman numeral, not a misread 1."""
     return any(ch.isdigit() for ch in token) or all(ch in "ilL|![]t" for ch in token)
 
 
-def _number_styles(texts: list[str]) -> dict[str, str]:
-    """For each unit word, "roman" or "arabic": how the document's clean numbers after it are written."""
-    votes: dict[str, Counter[str]] = {}
-    for text in texts:
-        for line in text.split("\n"):
-            m = _UNIT_NUMBER.match(line)
-            if m is None:
-                continue
-            num = m.group("num")
-            style = "arabic" if num.isdigit() else "roman" if _ROMAN.match(num) else ""
-            if style:
-                votes.setdefault(m.group("word").lower(), Counter())[style] += 1
-    return {word: count.most_common(1)[0][0] for word, count in votes.items()}
+class _ContainerNumbers:
+    """Repairs the numbers of container headings ("Chapter Il -", "Chapter ffl -") in reading order,
+    knowing how the document writes them (roman or arabic) and which number each word had last."""
+
+    def __init__(self, texts: list[str]) -> None:
+        votes: dict[str, Counter[str]] = {}
+        for text in texts:
+            for line in text.split("\n"):
+                m = _UNIT_NUMBER.match(line)
+                if m is not None and (style := _style(m.group("num"))):
+                    votes.setdefault(m.group("word").lower(), Counter())[style] += 1
+        self._styles = {word: count.most_common(1)[0][0] for word, count in votes.items()}
+        self._last: dict[str, int] = {}
+
+    def repair(self, line: str) -> str:
+        m = _UNIT_NUMBER.match(line)
+        if m is None:
+            return line
+        word, num, sep, rest = m.group("word"), m.group("num"), m.group("sep") or "", m.group("rest")
+        key, heading = word.lower(), bool(sep) or not rest  # "Chapter III - Title" or "CHAPTER III" alone
+        fixed = num if _style(num) else self._guess(key, num, heading)
+        if fixed is None:
+            return line
+        if heading and (value := _value(fixed)) is not None:
+            self._last[key] = value
+        if sep and _small_capitalisable(rest[:1]) and key != "section":  # "Chapter III - identification"
+            rest = rest[0].upper() + rest[1:]
+        return f"{word}{m.group('space')}{fixed}{sep.replace('~', '-')}{rest}"  # "~": a misread dash
+
+    def _guess(self, key: str, num: str, heading: bool) -> str | None:
+        """A garbled number: its look-alikes read in the document's style, else (in a heading) the number
+        after the last one; None when neither can be told."""
+        if not set(num) <= _NUMERAL_LOOKALIKES:
+            return None
+        style = self._styles.get(key, "")
+        roman = "".join("I" if ch in _ONE_LOOKALIKES else "II" if ch == "H" else ch for ch in num)
+        if style == "arabic" and set(num) <= _ONE_LOOKALIKES:
+            return "1" * len(num)
+        if _ROMAN.match(roman) and (style == "roman" or set(num) & set("VX")):
+            return roman
+        if heading and style:
+            after = self._last.get(key, 0) + 1
+            return str(after) if style == "arabic" else _to_roman(after)
+        return None
 
 
-def _unit_number(line: str, styles: dict[str, str]) -> str:
-    m = _UNIT_NUMBER.match(line)
-    if m is None:
-        return line
-    word, num, sep, rest = m.group("word"), m.group("num"), m.group("sep"), m.group("rest")
-    fixed = _repaired_number(num, styles.get(word.lower(), ""))
-    if fixed is None:
-        return line
-    if sep and _small_capitalisable(rest[:1]) and word.lower() != "section":  # "Chapter III - identification"
-        rest = rest[0].upper() + rest[1:]
-    return f"{word}{m.group('space')}{fixed}{sep or ''}{rest}"
+def _style(num: str) -> str:
+    """ "arabic" or "roman" for a clean number, "" for anything else."""
+    return "arabic" if num.isdigit() else "roman" if _ROMAN.match(num) else ""
+
+
+def _value(num: str) -> int | None:
+    if num.isdigit():
+        return int(num)
+    return roman_to_int(num) if _ROMAN.match(num) else None
+
+
+def _to_roman(value: int) -> str:
+    out = ""
+    for step, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while value >= step:
+            out, value = out + letters, value - step
+    return out
 
 
 def _small_capitalisable(ch: str) -> bool:
     """A small letter of a script whose headings start with a capital (Georgian has none in use)."""
     return ch.islower() and unicodedata.name(ch, "").startswith(("LATIN", "CYRILLIC", "ARMENIAN"))
-
-
-def _repaired_number(num: str, style: str) -> str | None:
-    """The number as printed, or None when it is not one (or cannot be told)."""
-    if num.isdigit() or _ROMAN.match(num):
-        return num
-    if not set(num) <= _ROMAN_LOOKALIKES:
-        return None
-    roman = "".join("I" if ch in _ONE_LOOKALIKES else ch for ch in num)
-    if style == "arabic" and set(num) <= _ONE_LOOKALIKES:
-        return "1" * len(num)
-    if _ROMAN.match(roman) and (style == "roman" or set(num) & set("VX")):
-        return roman
-    return None
 
 
 def _marker(m: re.Match[str]) -> str:

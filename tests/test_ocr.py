@@ -85,14 +85,22 @@ def test_repair_numbering_leaves_what_it_cannot_confirm() -> None:
 
 def test_chapter_numbers_are_repaired_in_the_documents_style() -> None:
     roman = [
-        "Chapter | - General Provisions\nArticle 1",
-        "Chapter Il - Offences\nChapter III - identification and Referral\nChapter Vil - Final Provisions",
+        "Chapter | ~ General Provisions\nArticle 1",
+        "Chapter Il - Offences\nChapter ffl - identification and Referral\nChapter lV - Assistance\n"
+        "Chapter V - Return\nChapter VI - Prevention\nChapter VH - Final Provisions\nChapter II! - Annex",
         "PART lV\nГлава Vl.\nთავი II – ზოგადი დებულებები",
     ]
     assert repair_numbering(roman) == [
         "Chapter I - General Provisions\nArticle 1",
-        "Chapter II - Offences\nChapter III - Identification and Referral\nChapter VII - Final Provisions",
+        "Chapter II - Offences\nChapter III - Identification and Referral\nChapter IV - Assistance\n"
+        "Chapter V - Return\nChapter VI - Prevention\nChapter VII - Final Provisions\nChapter III - Annex",
         "PART IV\nГлава VI.\nთავი II – ზოგადი დებულებები",  # Georgian has no capitals in headings
+    ]
+    articles = [
+        "Article 23. Return\nArticle 24, Prevention and awareness\nArticle 24, paragraph 2, applies.\nArticle 26, Far"
+    ]
+    assert repair_numbering(articles) == [
+        "Article 23. Return\nArticle 24. Prevention and awareness\nArticle 24, paragraph 2, applies.\nArticle 26, Far"
     ]
     arabic = ["Chapter l - General\nChapter 2 - Offences\nChapter li: Final\nSection 3 - definitions"]
     assert repair_numbering(arabic) == [

@@ -55,8 +55,8 @@ def _register_fonts() -> None:
     )
 
 
-# "1." / "1.1" paragraphs, "(a)" points, Georgian "ა)" points
-_NEW_PARA = re.compile(r"^\s*(\d+\.(\d+\.?)*\s|\([a-z]{1,4}\)\s|[\u10d0-\u10f0]\)\s)")
+# "1." / "1.1" paragraphs, "(a)" points, Georgian "ა)", Russian "а)" and numbered "1)" points
+_NEW_PARA = re.compile(r"^\s*(\d+\.(\d+\.?)*\s|\([a-z]{1,4}\)\s|[\u10d0-\u10f0]\)\s|\d+\)\s|[а-я]\)\s)")
 
 
 def parse(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:

@@ -62,6 +62,27 @@ def _variants(engine: SearchEngine, qrels: list[Qrel]) -> list[str]:
     return lines
 
 
+def _sample_languages(engine: SearchEngine) -> dict[str, object]:
+    """The sample corpus's Russian, Armenian and Azerbaijani documents: questions in their language
+    (with the language filter and without) and in English (filtered to the three languages)."""
+    out: dict[str, object] = {}
+    native = load_qrels(GOLD_DIR / "gold_sample_langs.jsonl")
+    for lang in ("ru", "hy", "az"):
+        subset = [q for q in native if q.lang == lang]
+        for label, flt in (
+            (f"language = {lang}", SearchFilters(languages=(lang,))),
+            ("no filter", SearchFilters()),
+        ):
+            rep = evaluate(engine, subset, filters=flt)
+            print("\n".join(_mode_table(f"gold_sample_langs ({lang} over {lang}, {label})", rep)))
+            out[f"gold_sample_langs {lang} ({label})"] = rep.as_json(verbose=True)
+    english = load_qrels(GOLD_DIR / "gold_sample_langs_en.jsonl")
+    rep = evaluate(engine, english, filters=SearchFilters(languages=("ru", "hy", "az")))
+    print("\n".join(_mode_table("gold_sample_langs_en (English over ru/hy/az, language filter)", rep)))
+    out["gold_sample_langs_en"] = rep.as_json(verbose=True)
+    return out
+
+
 def _mode_table(name: str, report: EvalReport) -> list[str]:
     lines = [f"| {name}: mode | subset | n | nDCG@10 | R@5 | MRR@10 |", "|---|---|---|---|---|---|"]
     for mode in report.modes:
@@ -119,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         out[f"gold_ka ({label})"] = rep.as_json(verbose=True)
         variant = evaluate(engine.with_options(latent_terms=False), in_georgian, ("hybrid",), filters=flt)
         print(_row(f"gold_ka ({label}): hybrid without latent terms", variant, "hybrid"))
+    out.update(_sample_languages(engine))
     en.close()
 
     sets = {

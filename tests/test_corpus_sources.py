@@ -79,7 +79,9 @@ def test_every_source_and_manifest_entry_has_a_pdf() -> None:
 def test_every_page_has_running_header_and_page_footer() -> None:
     for pdf in sorted(CORPUS.glob("*.pdf")):
         pages = _pages(pdf)
-        assert len(pages) >= 3, f"{pdf.name}: sample documents should span several pages"
+        # provisions must cross page breaks: the laws and policies span 3 pages or more, the short
+        # Russian, Armenian and Azerbaijani regulations 2
+        assert len(pages) >= 2, f"{pdf.name}: sample documents should span several pages"
         header = _build_module().parse((SRC / f"{pdf.stem}.md").read_text(encoding="utf-8"))[0]["header"]
         for n, text in enumerate(pages, 1):
             assert header in text, f"{pdf.name} p.{n}: running header missing"

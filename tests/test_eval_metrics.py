@@ -89,6 +89,8 @@ def test_every_gold_file_names_known_documents_and_real_articles(corpus_real) ->
         "gold_ru_over_en",
         "gold_hy_over_en",
         "gold_az_over_en",
+        "gold_sample_langs",
+        "gold_sample_langs_en",
     }
     for f in files:
         for q in load_qrels(f):

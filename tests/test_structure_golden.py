@@ -302,6 +302,21 @@ VELORIA = Path(__file__).resolve().parent.parent / "corpus"
             {"doc_type": "regulation", "language": "ka"},
             [f"მუხლი {n}" for n in range(1, 13)],
         ),
+        (
+            "veloria_border_instruction_ru",
+            {"doc_type": "regulation", "language": "ru"},
+            [f"Статья {n}" for n in range(1, 8)],
+        ),
+        (
+            "veloria_compensation_procedure_hy",
+            {"doc_type": "regulation", "language": "hy"},
+            [f"Հոդված {n}" for n in range(1, 8)],
+        ),
+        (
+            "veloria_hotline_rules_az",
+            {"doc_type": "regulation", "language": "az"},
+            [f"Maddə {n}" for n in range(1, 12)],
+        ),
         ("veloria_labour_inspection_guide", {"doc_type": "guide"}, [f"Paragraph {n}" for n in range(1, 9)]),
         (
             "veloria_nrm_sop",

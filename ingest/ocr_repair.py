@@ -9,12 +9,16 @@ as "{1}", "(!}" or "{c}"). Only what the context confirms is changed:
   and is followed by ".", "," or ":" and a capital letter (a heading);
 * a marker in curly or mismatched brackets ("{c}", "(1}") becomes a parenthesised one; "!" inside it
   becomes "1"; square brackets that match ("[1]", a footnote) are left alone;
-* the number after a unit word at the start of a line ("Chapter", "Part", "Глава", "თავი"...) with "l",
-  "i" or "|" read for "I" or "1": "Chapter Il", "Part lV", "Chapter Vil", "Chapter |". The document's
-  other numbers after the same word say whether it numbers them in roman or arabic figures; a number that
-  is a roman numeral only with V or X in it needs no such evidence; otherwise it is left alone;
+* the number after a unit word at the start of a line ("Chapter", "Part", "Глава", "Գլուխ"...) misread:
+  "Chapter Il", "Part lV", "Chapter Vil", "Chapter |", "Глава И", "Chapter ffl". How the document numbers
+  them (roman or arabic) comes from its clean numbers after the same word; numbers that are all
+  look-alikes of "1" in two lengths or more ("|", "||", "111": packs without Latin letters) are roman; a
+  garbled number without digits is taken as roman when nothing else tells. The look-alikes are then read in
+  that style, and a heading whose reading would go back (or cannot be read) gets the number after the
+  last one; a number with digits and nothing to go by ("l1") is left alone;
 * "Article 24, Prevention and awareness": the comma becomes a full stop when 24 follows the last article
   heading and a short heading with a capital follows ("Article 24, paragraph 2 applies" stays);
+* a lone Armenian "ն" (no word on its own) becomes "և" ("and"), which the Armenian pack reads as "ն";
 * the heading after a container's number starting with a small letter ("Chapter III - identification"):
   its first letter is made a capital, as OCR read "I" as "i" (Latin, Cyrillic and Armenian script only:
   Georgian headings have no capitals).
@@ -37,10 +41,12 @@ _UNIT_NUMBER = re.compile(
 )
 _ROMAN = re.compile(r"^(?=[IVX])(X{0,3})(IX|IV|V?I{0,3})$")
 _ONE_LOOKALIKES = set("l|iI1!")  # "I" or "1" read as "l", "|", "i" or "!"
-_NUMERAL_LOOKALIKES = _ONE_LOOKALIKES | set("VXHft[]")  # "H" for "II", "ffl" for "III"...
+_NUMERAL_LOOKALIKES = _ONE_LOOKALIKES | set("VXHИft[]")  # "H" or "И" for "II", "ffl" for "III"...
+_AS_ROMAN = {**dict.fromkeys(_ONE_LOOKALIKES, "I"), "H": "II", "И": "II"}
 _ARTICLE = re.compile(
     r"^(?P<head>(?:Article|ARTICLE|Статья|СТАТЬЯ|მუხლი|Հոդված|Maddə)\s+(?P<num>\d{1,4}))(?P<mark>[.,])(?P<rest>\s+\S.*)$"
 )
+_ARMENIAN_AND = re.compile(r"(?<=\s)ն(?=\s)")  # "և" ("and") read as "ն", which is no word alone
 _MARKER = re.compile(r"[({\[]\s?([0-9]{1,3}|[!]|[a-z]{1,2}|[ivx]{1,5})\s?[)}\]]")
 
 
@@ -54,6 +60,7 @@ def repair_numbering(texts: list[str]) -> list[str]:
         lines = []
         for line in text.split("\n"):
             line = _MARKER.sub(_marker, line)
+            line = _ARMENIAN_AND.sub("և", line)
             line = containers.repair(line)
             line, last_article = _article_heading(line, last_article)
             m = _NUMBERED.match(line)
@@ -97,13 +104,23 @@ class _ContainerNumbers:
     knowing how the document writes them (roman or arabic) and which number each word had last."""
 
     def __init__(self, texts: list[str]) -> None:
-        votes: dict[str, Counter[str]] = {}
+        numbers: dict[str, list[str]] = {}
         for text in texts:
             for line in text.split("\n"):
-                m = _UNIT_NUMBER.match(line)
-                if m is not None and (style := _style(m.group("num"))):
-                    votes.setdefault(m.group("word").lower(), Counter())[style] += 1
-        self._styles = {word: count.most_common(1)[0][0] for word, count in votes.items()}
+                if (m := _UNIT_NUMBER.match(line)) is not None:
+                    numbers.setdefault(m.group("word").lower(), []).append(m.group("num"))
+        # Packs without Latin letters read roman I, II, III as "|", "||", "111" (Armenian) or as "|",
+        # "И", "!!" (Russian): such numbers are roman numerals misread, not arabic ones.
+        self._ones: set[str] = {word for word, nums in numbers.items() if _roman_read_as_ones(nums)}
+        self._styles: dict[str, str] = {}
+        for word, nums in numbers.items():
+            clean = Counter(style for n in nums if (style := _style(n)))
+            if word in self._ones:
+                self._styles[word] = "roman"
+            elif clean:
+                self._styles[word] = clean.most_common(1)[0][0]
+            elif any(set(n) <= _NUMERAL_LOOKALIKES and not any(ch.isdigit() for ch in n) for n in nums):
+                self._styles[word] = "roman"  # only garbled numbers, one without digits: "|", "И", "!!"
         self._last: dict[str, int] = {}
 
     def repair(self, line: str) -> str:
@@ -112,7 +129,8 @@ class _ContainerNumbers:
             return line
         word, num, sep, rest = m.group("word"), m.group("num"), m.group("sep") or "", m.group("rest")
         key, heading = word.lower(), bool(sep) or not rest  # "Chapter III - Title" or "CHAPTER III" alone
-        fixed = num if _style(num) else self._guess(key, num, heading)
+        clean = _style(num) and not (key in self._ones and set(num) <= _ONE_LOOKALIKES)
+        fixed = num if clean else self._guess(key, num, heading)
         if fixed is None:
             return line
         if heading and (value := _value(fixed)) is not None:
@@ -122,20 +140,26 @@ class _ContainerNumbers:
         return f"{word}{m.group('space')}{fixed}{sep.replace('~', '-')}{rest}"  # "~": a misread dash
 
     def _guess(self, key: str, num: str, heading: bool) -> str | None:
-        """A garbled number: its look-alikes read in the document's style, else (in a heading) the number
-        after the last one; None when neither can be told."""
+        """A garbled number: its look-alikes read in the document's style, unless that would go back in
+        a heading; else (in a heading) the number after the last one; None when neither can be told."""
         if not set(num) <= _NUMERAL_LOOKALIKES:
             return None
-        style = self._styles.get(key, "")
-        roman = "".join("I" if ch in _ONE_LOOKALIKES else "II" if ch == "H" else ch for ch in num)
+        style, last = self._styles.get(key, ""), self._last.get(key, 0)
+        roman = "".join(_AS_ROMAN.get(ch, ch) for ch in num)
         if style == "arabic" and set(num) <= _ONE_LOOKALIKES:
             return "1" * len(num)
-        if _ROMAN.match(roman) and (style == "roman" or set(num) & set("VX")):
+        forward = not heading or (_value(roman) or 0) > last
+        if _ROMAN.match(roman) and forward and (style == "roman" or set(num) & set("VX")):
             return roman
         if heading and style:
-            after = self._last.get(key, 0) + 1
-            return str(after) if style == "arabic" else _to_roman(after)
+            return str(last + 1) if style == "arabic" else _to_roman(last + 1)
         return None
+
+
+def _roman_read_as_ones(nums: list[str]) -> bool:
+    """Numbers after one word that are all look-alikes of "1", of two lengths or more ("1", "11", "111"
+    or "|", "||", "111"): I, II, III, as chapters are not numbered 1, 11, 111."""
+    return all(set(n) <= _ONE_LOOKALIKES for n in nums) and len({len(n) for n in nums}) >= 2
 
 
 def _style(num: str) -> str:

@@ -118,11 +118,14 @@ class Tesseract:
 
     def read(self, image: bytes, pack: str) -> tuple[str, float]:
         """The page's text (lines in reading order, blocks separated by a blank line) and mean confidence."""
-        return _from_tsv(self._run(image, ["-l", pack, "--psm", "3", "tsv"]))
+        return _from_tsv(self._tsv(image, pack))
 
     def read_words(self, image: bytes, pack: str) -> list[OcrWord]:
         """The page's words in reading order, each with its place on the image (read as ``read`` reads)."""
-        return list(_tsv_words(self._run(image, ["-l", pack, "--psm", "3", "tsv"])))
+        return list(_tsv_words(self._tsv(image, pack)))
+
+    def _tsv(self, image: bytes, pack: str) -> str:
+        return self._run(image, ["-l", pack, "--psm", "3", "tsv"])
 
     def _run(self, image: bytes, args: list[str]) -> str:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # pages run in parallel instead

@@ -41,7 +41,7 @@ pip_install() {
 
 # Debian programs the tests use: chromium for the browser test, tesseract (with the packs of ctkb's
 # languages) for OCR of scanned PDFs.
-SYSTEM_PACKAGES=(chromium chromium-driver tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kat
+SYSTEM_PACKAGES=(chromium chromium-driver tesseract-ocr tesseract-ocr-osd tesseract-ocr-eng tesseract-ocr-rus tesseract-ocr-kat
   tesseract-ocr-hye tesseract-ocr-aze)
 
 setup_system_packages() {

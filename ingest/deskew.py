@@ -1,4 +1,6 @@
 """Straightening a scanned page before OCR: a page fed a few degrees askew loses lines and headings.
+(A page on its side or upside down is found by tesseract's orientation detection, in ``ocr``; the
+geometry to map its word boxes back is here.)
 
 The skew is found by the projection profile: the page's dark pixels are projected onto lines at each
 candidate angle, and at the right angle the rows of text and the gaps between them are sharpest (the
@@ -58,3 +60,15 @@ def unturn(x: float, y: float, angle: float, width: int, height: int) -> tuple[f
     t = math.radians(angle)
     dx, dy = x - cx, y - cy
     return cx + dx * math.cos(t) - dy * math.sin(t), cy + dx * math.sin(t) + dy * math.cos(t)
+
+
+def unquarter(x: float, y: float, turn: int, width: int, height: int) -> tuple[float, float]:
+    """Where the point (x, y) of a page turned ``turn`` degrees clockwise (90, 180 or 270, PIL's
+    ``rotate(-turn, expand=True)``) lies on the page before the turn, which was ``width`` × ``height``."""
+    if turn == 90:
+        return y, height - x
+    if turn == 180:
+        return width - x, height - y
+    if turn == 270:
+        return width - y, x
+    return x, y

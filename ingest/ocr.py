@@ -7,7 +7,8 @@ The OCR language is the document's language when the user gave one; otherwise th
 is read with the packs of all four scripts at once (English, Russian, Georgian, Armenian), and the
 language of what comes out (its script, refined by a language detector: Azerbaijani or Dutch in Latin
 script) chooses the pack for the whole document.
-A page scanned askew is turned level first (``deskew``). Each page's text carries tesseract's mean
+A page scanned askew is turned level first (``deskew``); a page that reads badly is checked for lying
+on its side or upside down (tesseract's orientation detection) and turned upright. Each page's text carries tesseract's mean
 word confidence, so the document can warn that its text is machine-read.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -23,9 +25,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from ingest.deskew import straighten, unturn
+from ingest.deskew import straighten, unquarter, unturn
 from ingest.errors import InputError
 from ingest.model import PageText
 from ingest.ocr_repair import repair_numbering
@@ -49,6 +51,9 @@ TESSERACT_CODES = {
 }
 # One pack per script ctkb expects: together they read a first page of unknown language.
 _PROBE_PACKS = ("eng", "rus", "kat", "hye")
+_MIN_TEXT = 40  # characters: less is a blank page (or a stamp), nothing to judge a language or orientation by
+_UPRIGHT_FROM = 60.0  # mean word confidence from which a page is taken as read the right way up
+_R = TypeVar("_R")
 _INSTALL_HINT = "install tesseract (Debian: apt install tesseract-ocr tesseract-ocr-{pack})"
 
 Detect = Callable[[str], str]  # text → ISO 639-1 code, "" when unsure
@@ -127,6 +132,19 @@ class Tesseract:
     def _tsv(self, image: bytes, pack: str) -> str:
         return self._run(image, ["-l", pack, "--psm", "3", "tsv"])
 
+    def quarter_turn(self, image: bytes) -> int:
+        """The clockwise turn (90, 180 or 270) that sets a page lying on its side or upside down upright,
+        by tesseract's orientation detection (the ``osd`` pack); 0 when upright or when it cannot tell."""
+        if "osd" not in self.packs:
+            return 0
+        try:
+            out = self._run(image, ["--psm", "0"])
+        except InputError:  # too little text to tell
+            return 0
+        found = re.search(r"^Rotate: (\d+)$", out, re.MULTILINE)
+        turn = int(found.group(1)) if found else 0
+        return turn if turn in (90, 180, 270) else 0
+
     def _run(self, image: bytes, args: list[str]) -> str:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # pages run in parallel instead
         try:
@@ -174,8 +192,8 @@ def ocr_pdf(
         workers = max(1, min(os.cpu_count() or 1, 4))
         with ThreadPoolExecutor(workers) as pool:
             for start in range(0, len(todo), workers):  # render a few pages ahead, not the whole file
-                batch = [(n, images.png(n)) for n in todo[start : start + workers]]
-                results = pool.map(lambda item: tesseract.read(item[1], pack), batch)
+                batch = [(n, images.render(n)[0]) for n in todo[start : start + workers]]
+                results = pool.map(lambda item: _read_text(tesseract, item[1], pack)[0], batch)
                 for (n, _), result in zip(batch, results, strict=True):
                     read[n] = result
                     if on_page is not None:
@@ -218,15 +236,55 @@ def _choose_pack(
     if not probe:
         raise InputError(f"no text layer; OCR needs {_INSTALL_HINT.format(pack='eng')}")
     for n in numbers[:3]:  # a blank cover page says nothing: try the next one
-        image = images.png(n)
-        text, conf = tesseract.read(image, probe)
-        if len(text.strip()) < 40:
+        (text, conf), image = _read_text(tesseract, images.render(n)[0], probe)
+        if len(text.strip()) < _MIN_TEXT:
             read[n] = (text, conf)
             continue
         pack = _pack_of(text, tesseract, detect)
-        read[n] = tesseract.read(image, pack) if pack != probe else (text, conf)
+        read[n] = tesseract.read(_png(image), pack) if pack != probe else (text, conf)
         return pack
     return probe
+
+
+def _read_text(tesseract: Tesseract, image: Any, pack: str) -> tuple[tuple[str, float], Any]:
+    """A page's text and confidence, read upright (``_upright``), and the image read."""
+    reading, image, _ = _upright(
+        tesseract,
+        image,
+        lambda png: tesseract.read(png, pack),
+        lambda r: r[1] if len(r[0].strip()) >= _MIN_TEXT else 100.0,
+    )
+    return reading, image
+
+
+def _upright(
+    tesseract: Tesseract, image: Any, read: Callable[[bytes], _R], confidence: Callable[[_R], float]
+) -> tuple[_R, Any, Callable[[float, float], tuple[float, float]]]:
+    """Read a (straightened) page. When it reads badly and lies on its side or upside down (tesseract's
+    orientation detection), turn it upright, straighten it again and read it again, keeping the better
+    reading. Returns the reading, the image read, and how a point of that image maps back to ``image``."""
+    png = _png(image)
+    first = read(png)
+    if confidence(first) >= _UPRIGHT_FROM:
+        return first, image, _same
+    turn = tesseract.quarter_turn(png)
+    if not turn:
+        return first, image, _same
+    level, angle = straighten(image.rotate(-turn, expand=True))
+    again = read(_png(level))
+    if confidence(again) <= confidence(first):
+        return first, image, _same
+
+    def back(x: float, y: float) -> tuple[float, float]:
+        if angle:
+            x, y = unturn(x, y, angle, level.width, level.height)
+        return unquarter(x, y, turn, image.width, image.height)
+
+    return again, level, back
+
+
+def _same(x: float, y: float) -> tuple[float, float]:
+    return x, y
 
 
 def _pack_of(text: str, tesseract: Tesseract, detect: Detect | None) -> str:
@@ -296,16 +354,26 @@ def page_words(path: Path, page: int, options: OcrOptions, language: str) -> tup
         image, angle = images.render(page)
     finally:
         images.close()
-    words = tesseract.read_words(_png(image), pack)
-    if angle:  # read from the page turned level: each word's box as it lies on the page as scanned
-        words = [_unturned(w, angle, image.width, image.height) for w in words]
-    return words, image.width, image.height
+    words, _, upright = _upright(
+        tesseract, image, lambda png: tesseract.read_words(png, pack), _words_confidence
+    )
+
+    def back(x: float, y: float) -> tuple[float, float]:  # onto the page as scanned
+        x, y = upright(x, y)
+        return unturn(x, y, angle, image.width, image.height) if angle else (x, y)
+
+    return [_mapped(w, back) for w in words], image.width, image.height
 
 
-def _unturned(word: OcrWord, angle: float, width: int, height: int) -> OcrWord:
-    corners = [
-        unturn(x, y, angle, width, height) for x in (word.left, word.right) for y in (word.top, word.bottom)
-    ]
+def _words_confidence(words: list[OcrWord]) -> float:
+    letters = sum(len(w.text) for w in words if w.conf >= 0)
+    if sum(len(w.text) for w in words) < _MIN_TEXT or not letters:
+        return 100.0  # too little to judge: as good as it gets
+    return sum(w.conf * len(w.text) for w in words if w.conf >= 0) / letters
+
+
+def _mapped(word: OcrWord, back: Callable[[float, float], tuple[float, float]]) -> OcrWord:
+    corners = [back(x, y) for x in (word.left, word.right) for y in (word.top, word.bottom)]
     xs, ys = [round(x) for x, _ in corners], [round(y) for _, y in corners]
     return replace(word, left=min(xs), top=min(ys), right=max(xs), bottom=max(ys))
 
@@ -332,9 +400,6 @@ class _PageImages:
         except Exception as exc:
             raise InputError(f"cannot render page {number} for OCR: {exc}") from exc
         return straighten(image)
-
-    def png(self, number: int) -> bytes:
-        return _png(self.render(number)[0])
 
     def close(self) -> None:
         self._doc.close()

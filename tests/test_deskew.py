@@ -1,5 +1,7 @@
-"""Pages scanned askew: the skew is measured, the page turned level before OCR, and word boxes mapped back
-onto the page as scanned (the sample law rendered as pictures and turned, read by the real tesseract)."""
+"""Pages scanned askew, on their side or upside down: the skew is measured and the page turned level before
+OCR, a page that reads badly is checked by tesseract's orientation detection and turned upright, and word
+boxes are mapped back onto the page as scanned (the sample law rendered as pictures and turned, read by the
+real tesseract)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from ingest.deskew import skew_angle, straighten, unturn
+from ingest.deskew import skew_angle, straighten, unquarter, unturn
 from ingest.metadata import MetadataOverrides
 from ingest.ocr import OcrOptions, Tesseract
 from ingest.worker import parse_in_process
@@ -91,3 +93,50 @@ def test_a_scan_turned_4_degrees_reads_like_the_typed_law(tesseract: Tesseract, 
     )
     assert got.left < x / width < got.right and got.top < y / height < got.bottom
     assert got.bottom - got.top > 1.5 * (want.bottom - want.top)  # it holds the whole slanted line
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_point_of_the_upright_page_is_found_on_the_page_as_scanned(turn: int) -> None:
+    import numpy as np
+
+    scanned = Image.new("L", (1000, 1400), 255)
+    ImageDraw.Draw(scanned).rectangle((200, 300, 210, 310), fill=0)  # its middle: (205, 305)
+    upright = scanned.rotate(-turn, expand=True)  # what tesseract's "Rotate: <turn>" asks for
+    ys, xs = np.nonzero(np.asarray(upright) < 128)
+    x, y = unquarter(float(xs.mean()), float(ys.mean()), turn, 1000, 1400)
+    assert x == pytest.approx(205, abs=1) and y == pytest.approx(305, abs=1)
+
+
+def test_pages_on_their_side_or_upside_down_are_turned_upright(tesseract: Tesseract, tmp_path: Path) -> None:
+    """Pages 2, 3 and 5 of the sample law scanned upside down, on the left side and on the right side
+    (150 dpi). Measured without turning them (200 dpi): 21 of 32 provisions right, the turned pages read
+    at 28 % confidence."""
+    if "osd" not in tesseract.packs:
+        pytest.skip("tesseract's orientation pack is not installed (Debian: tesseract-ocr-osd)")
+    doc = pdfium.PdfDocument(str(LAW))
+    images = [doc[i].render(scale=150 / 72, grayscale=True).to_pil() for i in range(len(doc))]
+    doc.close()
+    turns = {1: 180, 2: 90, 4: 270}
+    scan = tmp_path / "turned.pdf"
+    pages = [im.rotate(turns[i], expand=True) if i in turns else im for i, im in enumerate(images)]
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
+    typed = parse_in_process(LAW, "a", MetadataOverrides())
+    read = parse_in_process(scan, "b", MetadataOverrides())
+    assert [(u.label, u.page_start, u.path) for u in read.units()] == [
+        (u.label, u.page_start, u.path) for u in typed.units()
+    ]
+    assert all((p.ocr_confidence or 0) > 90 for p in read.pages)
+    # The highlight on the upside-down page: Article 3's first line is where the typed page has it, turned.
+    a3_typed = next(u for u in typed.units() if u.label == "Article 3")
+    a3_read = next(u for u in read.units() if u.label == "Article 3")
+    want = provision_boxes(LAW, 2, text=a3_typed.text, heading="Article 3 Principles", last_page=False)[0]
+    got = provision_boxes(
+        scan,
+        2,
+        text=a3_read.text,
+        heading="Article 3 Principles",
+        last_page=False,
+        ocr=ocr_reader(scan, 2, OcrOptions(), "en"),
+    )[0]
+    x, y = 1 - (want.left + want.right) / 2, 1 - (want.top + want.bottom) / 2
+    assert got.left < x < got.right and got.top < y < got.bottom

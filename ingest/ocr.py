@@ -55,6 +55,8 @@ _MIN_TEXT = 40  # characters: less is a blank page (or a stamp), nothing to judg
 _UPRIGHT_FROM = 60.0  # mean word confidence from which a page is taken as read the right way up
 _R = TypeVar("_R")
 _INSTALL_HINT = "install tesseract (Debian: apt install tesseract-ocr tesseract-ocr-{pack})"
+# Fewer non-space characters than this on a PDF page: it has no usable text layer (a picture, a scan).
+MIN_PAGE_CHARS = 25
 
 Detect = Callable[[str], str]  # text → ISO 639-1 code, "" when unsure
 OnPage = Callable[[int, int], None]  # (pages done, pages to do)
@@ -118,7 +120,7 @@ class Tesseract:
         """The pack that reads ``language`` (ISO 639-1), or InputError naming the package to install."""
         pack = TESSERACT_CODES.get(language, language)
         if pack not in self.packs:
-            raise InputError(f"no text layer; OCR in '{language}' needs {_INSTALL_HINT.format(pack=pack)}")
+            raise InputError(f"no text layer; OCR in '{language}' needs {install_hint(pack)}")
         return pack
 
     def read(self, image: bytes, pack: str) -> tuple[str, float]:
@@ -205,6 +207,16 @@ def ocr_pdf(
     return [PageText(n, text, ocr_confidence=read[n][1]) for n, text in zip(numbers_read, texts, strict=True)]
 
 
+def install_hint(pack: str = "eng") -> str:
+    """What to install for OCR with tesseract's ``pack``."""
+    return _INSTALL_HINT.format(pack=pack)
+
+
+def has_text_layer(text: str) -> bool:
+    """Whether a PDF page's own text is enough to read it by (else it is a picture, for OCR)."""
+    return len("".join(text.split())) >= MIN_PAGE_CHARS
+
+
 def ocr_warning(pages: Sequence[PageText]) -> str:
     """The note a document carries when some of its text is machine-read ("" when none is)."""
     read = [p for p in pages if p.ocr_confidence is not None]
@@ -234,7 +246,7 @@ def _choose_pack(
     """
     probe = "+".join(p for p in _PROBE_PACKS if p in tesseract.packs)
     if not probe:
-        raise InputError(f"no text layer; OCR needs {_INSTALL_HINT.format(pack='eng')}")
+        raise InputError(f"no text layer; OCR needs {install_hint()}")
     for n in numbers[:3]:  # a blank cover page says nothing: try the next one
         (text, conf), image = _read_text(tesseract, images.render(n)[0], probe)
         if len(text.strip()) < _MIN_TEXT:
@@ -345,7 +357,7 @@ def page_words(path: Path, page: int, options: OcrOptions, language: str) -> tup
         raise InputError("OCR is turned off")
     tesseract = Tesseract.find(options.command)
     if tesseract is None:
-        raise InputError(f"no OCR: {_INSTALL_HINT.format(pack=TESSERACT_CODES.get(language, 'eng'))}")
+        raise InputError(f"no OCR: {install_hint(TESSERACT_CODES.get(language, 'eng'))}")
     pack = tesseract.pack_for(language or "en")
     images = _PageImages(path)
     try:

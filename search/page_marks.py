@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import InputError
-from ingest.ocr import OcrOptions, OcrWord, page_words
+from ingest.ocr import OcrWord, has_text_layer
 
 _WINDOW = 40  # letters and digits a passage must share with the provision to count as part of it
 _PREFIXES = (120, 60, 30)  # how much of the provision's start/end is looked for, longest first
 _HEADING_REACH = 400  # how far before the text its heading may start (letters and digits)
-_TEXT_LAYER_MIN = 25  # letters and digits below which a page counts as a picture (as ingest counts it)
 
 
 # Reads a page by OCR: its words, and the image's width and height in pixels (InputError if it cannot).
@@ -62,7 +61,7 @@ def provision_boxes(
 
     ``heading`` is the line that opens the provision ("Article 3. Principles"); ``first_page`` /
     ``last_page`` say whether the provision starts / ends on this page. A page without a text layer is
-    read by ``ocr`` when it is given (``ocr_reader``)."""
+    read by ``ocr`` when it is given (``ingest.ocr.page_words`` for the page)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
@@ -70,7 +69,7 @@ def provision_boxes(
         if not 1 <= page <= len(pdf):
             return []
         glyphs = _text_layer(pdf[page - 1])
-        if len(_normalise(glyphs.chars)[0]) >= _TEXT_LAYER_MIN:
+        if has_text_layer(glyphs.chars):  # ingest's rule: 25 characters or more
             return _place(glyphs, text, heading, first_page, last_page)
     finally:
         pdf.close()
@@ -110,11 +109,6 @@ def _text_layer(pg: object) -> _Glyphs:
         return Box(left / width, 1 - top / height, right / width, 1 - bottom / height)
 
     return _Glyphs(chars, box)
-
-
-def ocr_reader(path: Path, page: int, options: OcrOptions, language: str) -> ReadByOcr:
-    """How to read 1-based ``page`` by OCR as ingest read it, in the document's ``language`` (ISO 639-1)."""
-    return lambda: page_words(path, page, options, language)
 
 
 def _ocr_layer(words: list[OcrWord], width: int, height: int) -> _Glyphs:

@@ -5,6 +5,7 @@ real tesseract)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -13,9 +14,9 @@ from PIL import Image, ImageDraw
 
 from ingest.deskew import skew_angle, straighten, unquarter, unturn
 from ingest.metadata import MetadataOverrides
-from ingest.ocr import OcrOptions, Tesseract
+from ingest.ocr import OcrOptions, Tesseract, page_words
 from ingest.worker import parse_in_process
-from search.page_marks import ocr_reader, provision_boxes
+from search.page_marks import provision_boxes
 
 LAW = Path(__file__).resolve().parent.parent / "corpus" / "veloria_ctip_law_draft_v1.pdf"
 
@@ -83,7 +84,7 @@ def test_a_scan_turned_4_degrees_reads_like_the_typed_law(tesseract: Tesseract, 
         text=a3_read.text,
         heading="Article 3 Principles",
         last_page=False,
-        ocr=ocr_reader(scan, page, OcrOptions(), "en"),
+        ocr=partial(page_words, scan, page, OcrOptions(), "en"),
     )[0]
     doc = pdfium.PdfDocument(str(scan))
     width, height = doc[page - 1].get_size()  # points: any uniform scale of the page will do
@@ -136,7 +137,7 @@ def test_pages_on_their_side_or_upside_down_are_turned_upright(tesseract: Tesser
         text=a3_read.text,
         heading="Article 3 Principles",
         last_page=False,
-        ocr=ocr_reader(scan, 2, OcrOptions(), "en"),
+        ocr=partial(page_words, scan, 2, OcrOptions(), "en"),
     )[0]
     x, y = 1 - (want.left + want.right) / 2, 1 - (want.top + want.bottom) / 2
     assert got.left < x < got.right and got.top < y < got.bottom

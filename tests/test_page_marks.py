@@ -5,6 +5,7 @@ law rendered as pictures), placed by OCR and checked against the typed original'
 from __future__ import annotations
 
 import io
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -15,7 +16,7 @@ from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument, Provision
 from ingest.ocr import OcrOptions, OcrWord, Tesseract, page_words
 from ingest.worker import parse_in_process
-from search.page_marks import Box, ReadByOcr, ocr_reader, provision_boxes
+from search.page_marks import Box, ReadByOcr, provision_boxes
 from tests.support.scans import scan_copy
 from ui.app.source_view import render_pdf_page
 
@@ -137,8 +138,8 @@ def test_a_scan_without_ocr_has_nothing_to_place(corpus_real: Path) -> None:
     path = corpus_real / "pdf" / "pk_prevention_of_trafficking_in_persons_act_2018_scanned.pdf"
     text = "This Act may be called the Prevention of Trafficking in Persons Act, 2018."
     assert provision_boxes(path, 2, text=text) == []
-    off = ocr_reader(path, 2, OcrOptions(enabled=False), "en")
-    missing = ocr_reader(path, 2, OcrOptions(command="no-such-tesseract-here"), "en")
+    off = partial(page_words, path, 2, OcrOptions(enabled=False), "en")
+    missing = partial(page_words, path, 2, OcrOptions(command="no-such-tesseract-here"), "en")
     assert provision_boxes(path, 2, text=text, ocr=off) == []
     assert provision_boxes(path, 2, text=text, ocr=missing) == []
 

@@ -18,13 +18,20 @@ from pypdf.errors import FileNotDecryptedError
 
 from ingest.errors import InputError
 from ingest.model import PageText
-from ingest.ocr import TESSERACT_CODES, ReadContext, Tesseract, ocr_pdf
+from ingest.ocr import (
+    MIN_PAGE_CHARS,
+    TESSERACT_CODES,
+    ReadContext,
+    Tesseract,
+    has_text_layer,
+    install_hint,
+    ocr_pdf,
+)
 from ingest.readers import margins
 from ingest.readers.margins import Run
 
 MAX_PAGES = 2000
 MAX_BYTES = 200 * 1024 * 1024
-_MIN_PAGE_CHARS = 25  # fewer non-space characters than this: the page has no usable text layer
 _MIN_TEXT_SHARE = 0.1  # below this share of pages with text, the PDF is treated as scanned
 _MIN_FILL_CONFIDENCE = 60.0  # an OCR'd page of a PDF with a text layer is kept from this confidence on
 
@@ -39,7 +46,7 @@ def read_pdf(
     if count > max_pages:
         raise InputError(f"too many pages: {count} (limit {max_pages})")
     runs = [_page_runs(reader, i) for i in range(count)]
-    has_text = [sum(len(r.text.strip()) for r in page) >= _MIN_PAGE_CHARS for page in runs]
+    has_text = [sum(len(r.text.strip()) for r in page) >= MIN_PAGE_CHARS for page in runs]
     scanned = sum(has_text) == 0 or sum(has_text) < _MIN_TEXT_SHARE * count
     pages: list[PageText] = []
     if scanned:  # the few pages with text are taken as they come, without margin-note analysis
@@ -70,9 +77,7 @@ def _with_ocr(
             return pages
         if not context.ocr.enabled:
             raise InputError("no text layer; OCR needed (OCR is turned off)")
-        raise InputError(
-            "no text layer; OCR needed: install tesseract (Debian: apt install tesseract-ocr tesseract-ocr-eng)"
-        )
+        raise InputError(f"no text layer; OCR needed: {install_hint()}")
     language = context.ocr.language
     if language is None and not scanned and context.detect is not None:
         language = context.detect("\n".join(p.text for p in pages)[:20000]) or None
@@ -95,10 +100,7 @@ def _with_ocr(
 
 def _worth_keeping(page: PageText) -> bool:
     """Whether OCR found text on a page of a PDF with a text layer (not a blank page, not noise)."""
-    return (
-        len("".join(page.text.split())) >= _MIN_PAGE_CHARS
-        and (page.ocr_confidence or 0) >= _MIN_FILL_CONFIDENCE
-    )
+    return has_text_layer(page.text) and (page.ocr_confidence or 0) >= _MIN_FILL_CONFIDENCE
 
 
 def pdf_page_count(path: Path, *, max_bytes: int = MAX_BYTES) -> int:

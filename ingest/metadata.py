@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.errors import InputError
 from ingest.model import DocumentMeta, PageText
+from ingest.structure import PARSER_REVISION
 
 MANIFEST_NAMES = ("manifest.toml", "ctkb.toml")
 META_FIELDS = ("title", "jurisdiction", "doc_type", "language", "year", "status", "version", "work", "doc_id")
@@ -294,4 +295,5 @@ def build_meta(
         work=given.work or "",
         pages=len(pages),
         ocr_pages=sum(p.ocr_confidence is not None for p in pages),
+        parser_revision=PARSER_REVISION,
     )

@@ -43,6 +43,7 @@ class DocumentMeta:
     work: str = ""  # groups expressions of the same law (drafts, translations)
     pages: int = 0
     ocr_pages: int = 0  # pages whose text was read by OCR
+    parser_revision: int = 0  # the structure parser's revision that made the provisions (0: unknown)
 
     def with_(self, **changes: object) -> DocumentMeta:
         return replace(self, **changes)  # type: ignore[arg-type]

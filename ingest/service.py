@@ -1,7 +1,8 @@
 """Incremental, failure-isolated ingestion of files into the index.
 
-A file is identified by its sha256: unchanged files (same content and metadata) are skipped, changed
-ones replace their document atomically, and one bad file never stops the others.
+A file is identified by its sha256: unchanged files (same content and metadata, parsed by the current
+parser revision) are skipped, changed ones replace their document atomically, and one bad file never
+stops the others.
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
 from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision
-from ingest.ocr import OcrOptions
+from ingest.ocr import OcrOptions, OnPage
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.runtime import Runtime
+from ingest.structure import PARSER_REVISION
 from ingest.worker import ParseWorker
 
 Progress = Callable[[int, int, str], None]
@@ -77,6 +80,10 @@ def _same_meta(stored: DocumentMeta, given: MetadataOverrides) -> bool:
     return True
 
 
+def _page_progress(progress: Progress, i: int, total: int, name: str, done: int, pages: int) -> None:
+    progress(i, total, f"{name} (OCR p. {done}/{pages})")
+
+
 class Ingestor:
     """Runs files through the parse worker and the index pipeline of one runtime."""
 
@@ -94,14 +101,19 @@ class Ingestor:
             for i, source in enumerate(sources):
                 if progress:
                     progress(i, len(sources), source.path.name)
-                reports.append(self._ingest_one(source, worker))
+                on_page = None
+                if progress:
+                    on_page = partial(_page_progress, progress, i, len(sources), source.path.name)
+                reports.append(self._ingest_one(source, worker, on_page))
             if any(r.wrote for r in reports):
                 self.runtime.index.optimize()  # searches after a large ingest use the HNSW index
             if progress:
                 progress(len(sources), len(sources), "")
         return reports
 
-    def _ingest_one(self, source: SourceFile, worker: ParseWorker) -> IngestReport:
+    def _ingest_one(
+        self, source: SourceFile, worker: ParseWorker, on_page: OnPage | None = None
+    ) -> IngestReport:
         path = source.path
         try:
             if not path.is_file():
@@ -116,6 +128,7 @@ class Ingestor:
                 existing
                 and existing.meta.sha256 == sha
                 and _same_meta(existing.meta, source.given)
+                and existing.meta.parser_revision == PARSER_REVISION
                 and self._keywords_current(existing.meta)
             ):
                 self._keep_copy(path, sha)  # an earlier run may have been stopped before it kept one
@@ -126,7 +139,7 @@ class Ingestor:
                     provisions=existing.provisions,
                     pages=existing.meta.pages,
                 )
-            document = worker.parse(path, sha, source.given)
+            document = worker.parse(path, sha, source.given, on_page)
             if not document.units():
                 raise InputError("no text found to index")
             self._keep_copy(path, sha)  # content-addressed: harmless if the index write then fails
@@ -238,7 +251,8 @@ def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
     record = runtime.index.get_document(doc_id)
     if record is None:
         raise CtkbError(f"no document '{doc_id}' in the index (see `ctkb docs`)")
-    copy = source_copy(runtime, record.meta) if not record.meta.ocr_pages else None  # no second OCR
+    current = record.meta.parser_revision == PARSER_REVISION  # else its ids may differ from the index's
+    copy = source_copy(runtime, record.meta) if current and not record.meta.ocr_pages else None  # no 2nd OCR
     if copy is not None:
         try:  # OCR off: blank pages are not tried again (an index from before ocr_pages: scans raise)
             parsed = parse_in_process(

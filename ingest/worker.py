@@ -23,7 +23,7 @@ from typing import IO, Any
 from ingest.errors import CtkbError, InputError, ParseTimeout, unwrap_error
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument
-from ingest.ocr import OcrOptions
+from ingest.ocr import OcrOptions, OnPage
 
 _HEADER = struct.Struct("!Q")
 
@@ -124,7 +124,10 @@ class ParseWorker:
             self._kill()
             raise InputError("the parser process died while reading this file") from None
 
-    def parse(self, path: Path, sha256: str, given: MetadataOverrides) -> LegalDocument:
+    def parse(
+        self, path: Path, sha256: str, given: MetadataOverrides, on_page: OnPage | None = None
+    ) -> LegalDocument:
+        """The parsed file; ``on_page(done, total)`` hears of each page read by OCR."""
         if self._proc is None or self._proc.poll() is not None:
             self._start()
         assert self._proc is not None and self._proc.stdin is not None
@@ -136,6 +139,8 @@ class ParseWorker:
             status, payload = self._receive()
             if status != "progress":  # a page read by OCR: the file is moving, wait afresh
                 break
+            if on_page is not None:
+                on_page(*payload)
         if status == "error":
             raise InputError(str(payload))
         return payload  # type: ignore[no-any-return]

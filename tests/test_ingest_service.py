@@ -252,3 +252,28 @@ def test_a_document_indexed_before_its_languages_stemmer_is_indexed_again(
         assert [r.status for r in ingest_paths(runtime, [src], georgian)] == ["unchanged"]
     finally:
         runtime.close()
+
+
+def test_a_document_parsed_by_an_older_parser_revision_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index records which parser revision made a document's provisions. When the parser has
+    moved on, the same file is not "unchanged": the next run parses and indexes it again; until then
+    the document is shown from its stored chunks, whose ids are the index's."""
+    from ingest import service
+    from ingest.structure import PARSER_REVISION
+
+    write_laws(tmp_path / "src")
+    runtime = Runtime(_settings(tmp_path, "edge"))
+    try:
+        ingest_paths(runtime, [tmp_path / "src"])
+        record = runtime.index.get_document("testland_law")
+        assert record is not None and record.meta.parser_revision == PARSER_REVISION
+        assert service.load_document(runtime, "testland_law").pages  # re-parsed from the kept copy
+        with monkeypatch.context() as newer:
+            newer.setattr(service, "PARSER_REVISION", PARSER_REVISION + 1)
+            assert service.load_document(runtime, "testland_law").pages == ()  # from the stored chunks
+            assert [r.status for r in ingest_paths(runtime, [tmp_path / "src"])] == ["updated", "updated"]
+        assert [r.status for r in ingest_paths(runtime, [tmp_path / "src"])] == ["unchanged", "unchanged"]
+    finally:
+        runtime.close()

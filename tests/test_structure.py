@@ -361,6 +361,43 @@ def test_policy_outline_headings() -> None:
     ]
 
 
+def test_wrapped_list_items_and_lettered_headings_of_a_plan() -> None:
+    """A list item that fills its line and runs on is not a heading cut at the line's end; a
+    lettered heading printed over two lines keeps both; the letter is its number."""
+    body = "Member States shall take the measures set out below in good faith, each according to its law."
+    text = (
+        f"Plan of Action\n\n{body}\n\n"
+        "1. Strengthen the rule of law and border control among all\nMember States of the region;\n\n"
+        "2. Intensify efforts to prosecute trafficking in persons cases\nbefore the courts; and\n\n"
+        f"A. Prevention of Trafficking in Persons\n\n{body}\n\n"
+        f"B. Law Enforcement and Prosecution of Crimes of\nTrafficking in Persons\n\n{body}\n"
+    )
+    doc = parse(text, DocumentMeta(doc_id="p", doc_type="policy"))
+    units = doc.units()
+    assert [(u.number, u.label, u.heading) for u in units[1:]] == [
+        ("A", "A. Prevention of Trafficking in Persons", "Prevention of Trafficking in Persons"),
+        (
+            "B",
+            "B. Law Enforcement and Prosecution of Crimes of Trafficking in Persons",
+            "Law Enforcement and Prosecution of Crimes of Trafficking in Persons",
+        ),
+    ]
+    assert "border control among all\nMember States of the region;" in units[0].text  # the items stay whole
+
+
+def test_a_sentence_broken_after_a_footnote_mark_is_not_a_heading() -> None:
+    """ "... the Convention." / "5" (a footnote mark) / "The mandate of the" / "COP originally ...":
+    a heading does not end with "the"."""
+    line = "The survey covered twelve States and their courts over a period of two years,"
+    text = (
+        f"1.1 Background\n{line}\n{line}\nand the Conference was set up to promote the Convention.\n5\n"
+        f"The mandate of the\nCOP originally applied only to the Convention, later to the Protocols.\n{line}\n"
+        f"1.2 Methodology\n{line}\n{line}\nwith interviews."
+    )
+    doc = parse(text, DocumentMeta(doc_id="g", doc_type="guide"))
+    assert [u.heading for u in doc.units()] == ["Background", "Methodology"]
+
+
 @pytest.mark.parametrize(
     ("number", "ident", "key"),
     [

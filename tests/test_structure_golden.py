@@ -235,6 +235,22 @@ def test_greta_numbered_paragraphs(corpus_real: Path) -> None:
     assert paras[12].page_start == 12 and paras[12].path[0].startswith("II – Overview")
 
 
+def test_asean_plan_action_plans(corpus_real: Path) -> None:
+    """Chapter IV: its list "1.–3." stays in the introduction; A–D are its parts, cited IV.A–IV.D,
+    with headings printed over two lines kept whole."""
+    doc = parse_pdf(corpus_real, "asean_plan_of_action_tip_2015")
+    chapter = next(p for p in doc.provisions if p.number == "IV")
+    intro, *parts = chapter.children
+    assert "ASEAN Member States;" in intro.text and "that leads to trafficking." in intro.text
+    assert [(u.label, u.heading, u.page_start) for u in parts] == [
+        ("IV.A", "Prevention of Trafficking in Persons", 4),
+        ("IV.B", "Protection of Victims", 6),
+        ("IV.C", "Law Enforcement and Prosecution of Crimes of Trafficking in Persons", 8),
+        ("IV.D", "Regional and International Cooperation and Coordination", 10),
+    ]
+    assert [x.number for x in parts[0].children][:3] == ["a", "b", "c"]
+
+
 def test_pk_act_sections_skip_contents(corpus_real: Path) -> None:
     doc = parse_txt(corpus_real, "pk_bonded_labour_system_abolition_act_1992")
     secs = doc.numbered_units()

@@ -18,7 +18,7 @@ def _progress(i: int, total: int, name: str) -> None:
         return
     width = 30
     done = int(width * i / total)
-    label = (name[:40] + "…") if len(name) > 41 else name
+    label = ("…" + name[-40:]) if len(name) > 41 else name  # the end: "… (OCR p. 3/10)"
     end = "\n" if i >= total else ""
     print(
         f"\r[{'#' * done}{'.' * (width - done)}] {i}/{total} {label:<42}",

@@ -40,6 +40,7 @@ VERSION = "version"
 WORK = "work"
 PAGES = "pages"
 OCR_PAGES = "ocr_pages"
+PARSER_REVISION = "parser_revision"
 PROVISIONS = "provisions"
 CHUNKS = "chunks"
 PROVISION_ID = "provision_id"
@@ -69,7 +70,7 @@ COMMITTED = "committed"
 
 # DocumentMeta fields, in payload order (the payload key is the field name).
 META_KEYS: tuple[str, ...] = (DOC_ID, TITLE, SOURCE, SHA256, JURISDICTION, DOC_TYPE, LANGUAGE, YEAR)
-META_KEYS += (STATUS, VERSION, WORK, PAGES, OCR_PAGES)
+META_KEYS += (STATUS, VERSION, WORK, PAGES, OCR_PAGES, PARSER_REVISION)
 
 KEYWORD_INDEXES: tuple[str, ...] = (
     RECORD,
@@ -231,6 +232,7 @@ def meta_from_payload(p: Mapping[str, Any]) -> DocumentMeta:
         work=str(p.get(WORK) or ""),
         pages=int(p.get(PAGES) or 0),
         ocr_pages=int(p.get(OCR_PAGES) or 0),  # absent from indexes written before OCR: none
+        parser_revision=int(p.get(PARSER_REVISION, 1)),  # absent: written before revisions, i.e. 1
     )
 
 

@@ -19,8 +19,12 @@ from ingest.structure.patterns import toc_like
 
 _OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+(?P<rest>[A-Z].{1,100})$")
 _BULLET_RE = re.compile(r"^[-–•·*▪●○◦]")
-_LETTER_RE = re.compile(r"^[A-H]\.\s+[A-Z]")  # "A. Introduction" in guidelines
+_LETTER_RE = re.compile(r"^[A-Z]\.\s+[A-Z]")  # "A. Introduction" in guidelines
 _ENDS_SENTENCE = (".", ":", "!", "?", "”", '"', ")", "’")
+# Words a heading does not end with: the sentence goes on on the next line.
+_OPEN_ENDS = frozenset(
+    {"the", "a", "an", "of", "and", "or", "to", "with", "by", "from", "that", "which", "whose"}
+)
 # Block labels that are not headings of their own (UNODC Model Law commentary, page captions).
 _NOT_HEADINGS = frozenset({"page", "commentary", "optional provision", "option 1", "option 2", "option 3"})
 
@@ -29,6 +33,7 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
     """Heading candidates among ``lines[lo:hi]`` (indices stay global)."""
     hi = len(lines) if hi is None else hi
     width = typical_width(lines)
+    full = typical_width(lines, 0.75)  # a full line (tables and bullets make the median short)
     # A line printed on many pages is a running header, not a heading (when no cleaner ran).
     repeated = {t for t, n in Counter(ln.text for ln in lines if ln.text).items() if n >= 3}
     out: list[Cand] = []
@@ -39,7 +44,12 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             i += 1
             continue
         m = _OUTLINE_RE.match(t)
-        if m and title_like(m.group("rest"), max_len=100) and len(m.group("rest").split()) <= 14:
+        if (
+            m
+            and title_like(m.group("rest"), max_len=100)
+            and len(m.group("rest").split()) <= 14
+            and not _wrapped_item(lines, i, hi, full)
+        ):
             out.append(
                 Cand(i, "outline", "clause", m.group("num").rstrip("."), "", m.group("rest").strip(), i)
             )
@@ -51,11 +61,46 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             out.append(Cand(i, "caps", "clause", "", "", heading, end))
             i = end
         elif _LETTER_RE.match(t) and title_like(t[3:], max_len=90) and len(t.split()) <= 12:
-            out.append(Cand(i, "soft", "clause", "", "", t, i))
+            heading, end = _wrapped_heading(lines, i, hi, t[3:].strip())
+            out.append(Cand(i, "soft", "clause", t[0], "", heading, end))
+            i = end
         elif _soft(lines, i, hi, width):
             out.append(Cand(i, "soft", "clause", "", "", t, i))
         i += 1
     return _merge_adjacent(out)
+
+
+def _block(lines: Sequence[Line], i: int, hi: int, limit: int = 6) -> list[str]:
+    """The lines from ``i`` up to the next blank line (or page break), at most ``limit``."""
+    out = [lines[i].text]
+    j = i + 1
+    while j < hi and len(out) < limit and lines[j].text and lines[j].page == lines[i].page:
+        out.append(lines[j].text)
+        j += 1
+    return out
+
+
+def _wrapped_item(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
+    """ "1. Strengthen the rule of law and border control among" / "ASEAN Member States;": a list
+    item that fills the line and runs on (its next line continues the sentence, or the item ends
+    with a list's ";" within three lines), not a numbered heading. A heading followed at once by a
+    sentence ("4. Interagency Coordination ..." / "HHS co-led ...") stays one."""
+    block = _block(lines, i, hi)
+    if len(block) < 2 or len(lines[i].text) < 0.6 * width:
+        return False
+    if lower_start(block[1]):
+        return True
+    last = block[-1].rstrip()
+    return len(block) <= 3 and last.endswith((";", "; and", "; or", ", and", ", or"))
+
+
+def _wrapped_heading(lines: Sequence[Line], i: int, hi: int, heading: str) -> tuple[str, int]:
+    """A lettered heading printed over two lines ("C. Law Enforcement and Prosecution of Crimes of" /
+    "Trafficking in Persons"), joined when its second line stands alone before a blank line."""
+    block = _block(lines, i, hi, limit=3)
+    if len(block) == 2 and title_like(block[1], max_len=60) and not _LETTER_RE.match(block[1]):
+        return f"{heading} {block[1]}", i + 1
+    return heading, i
 
 
 def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
@@ -66,6 +111,8 @@ def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
         return False
     if _BULLET_RE.match(t) or not t[0].isalpha() or t.casefold() in _NOT_HEADINGS:
         return False
+    if t.split()[-1].casefold() in _OPEN_ENDS:  # "The mandate of the" / "COP originally applied ...": a
+        return False  # sentence broken after a footnote mark, not a heading
     prev = lines[i - 1] if i > 0 else None
     if prev is not None and prev.text and prev.page == lines[i].page:
         if not prev.text.endswith(_ENDS_SENTENCE) and not prev.text.isdigit():
@@ -109,7 +156,7 @@ def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
     kept: list[Cand] = []
     prev: tuple[int, ...] | None = None
     for c in cands:
-        if not c.number:
+        if not c.number[:1].isdigit():  # unnumbered, or lettered ("A. Prevention ...")
             kept.append(c)
             continue
         cur = tuple(int(p) for p in c.number.split("."))

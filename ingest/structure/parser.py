@@ -22,6 +22,11 @@ from ingest.structure.patterns import CONTAINER_RANK, ID_PREFIX, id_number
 from ingest.structure.select import gap_warnings
 from ingest.structure.subparts import build_subparts
 
+# Bump when a parser change alters the provisions of real documents (ids, labels, text): documents
+# indexed by an older revision are parsed and indexed again by the next ingest run, even when the
+# file is unchanged, and are not re-parsed for display meanwhile (their ids would not match the index).
+PARSER_REVISION = 2  # 2: numbered list items that run on are not headings; lettered parts ("IV.A")
+
 # Treaty chapters printed as a bare "II" are cited with the language's word for chapter.
 CHAPTER_WORD = {"nl": "Hoofdstuk", "ru": "Глава", "ka": "თავი", "hy": "Գլուխ", "az": "Fəsil", "en": "Chapter"}
 
@@ -129,6 +134,9 @@ def _assemble(
         if c.family == "annex":
             close(-1)
         kind, label = _unit_label(c, mode, is_law)
+        if c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper():
+            outer = stack[-1].cand.number if stack else ""  # "A." under chapter IV is cited "IV.A"
+            label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
         if c.family in ("caps", "soft", "split"):
             counters["caps"] += 1
             local = f"clause_h{counters['caps']}"

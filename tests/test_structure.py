@@ -398,6 +398,31 @@ def test_a_sentence_broken_after_a_footnote_mark_is_not_a_heading() -> None:
     assert [u.heading for u in doc.units()] == ["Background", "Methodology"]
 
 
+def test_report_outline_with_bare_chapter_numbers_and_wrapped_headings() -> None:
+    """ "2 The concept ..." (no full stop) is a chapter when its "2.1" follows; "2.2 ... of the" /
+    "definition" is one heading; "2.1" after "1.2" is taken even if its chapter line is not."""
+    line = "The survey covered twelve States and their courts over a period of two years, and"
+    para = f"{line}\n{line}\nended with a report.\n"
+    text = (
+        f"1 Background\n{para}1.1 Context of this study\n{para}1.2 Mandate\n{para}"
+        f"2 The concept in international law and policy\n{para}2.1 Introduction\n{para}"
+        f"2.2 The Trafficking in Persons Protocol and the means element of the\ndefinition\n{para}"
+        f"2.3 Regional instruments\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    assert [(u.number, u.heading) for u in doc.units()] == [
+        ("1", "Background"),
+        ("1.1", "Context of this study"),
+        ("1.2", "Mandate"),
+        ("2", "The concept in international law and policy"),
+        ("2.1", "Introduction"),
+        ("2.2", "The Trafficking in Persons Protocol and the means element of the definition"),
+        ("2.3", "Regional instruments"),
+    ]
+    without_chapter = parse(text.replace("2 The concept in international law and policy\n", ""))
+    assert [u.number for u in without_chapter.units()] == ["1", "1.1", "1.2", "2.1", "2.2", "2.3"]
+
+
 @pytest.mark.parametrize(
     ("number", "ident", "key"),
     [

@@ -251,6 +251,18 @@ def test_asean_plan_action_plans(corpus_real: Path) -> None:
     assert [x.number for x in parts[0].children][:3] == ["a", "b", "c"]
 
 
+def test_unodc_issue_paper_outline(corpus_real: Path) -> None:
+    """A report's numbered outline: chapters printed "2 Title", sections to four levels, headings
+    wrapped onto a second line kept whole."""
+    doc = parse_txt(corpus_real, "unodc_issue_paper_abuse_of_vulnerability_2013")
+    numbered = {u.number: u for u in doc.units() if u.number}
+    assert {"1", "2", "3", "4", "1.4", "2.5", "3.4.5.2", "4.8"} <= set(numbered)
+    heading = {n: " ".join(u.heading.split()) for n, u in numbered.items()}  # the text has no-break spaces
+    assert heading["2.2"] == "The Trafficking in Persons Protocol and the “means” element of the definition"
+    assert heading["3.1.2"] == "The Republic of Moldova" and numbered["3.1.2"].page_start == 39
+    assert not any(u.heading.endswith(" the") for u in doc.units())  # "The mandate of the" is text
+
+
 def test_pk_act_sections_skip_contents(corpus_real: Path) -> None:
     doc = parse_txt(corpus_real, "pk_bonded_labour_system_abolition_act_1992")
     secs = doc.numbered_units()

@@ -19,6 +19,8 @@ from ingest.structure.patterns import toc_like
 
 _OUTLINE_RE = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}\.)\s+(?P<rest>[A-Z].{1,100})$")
 _BULLET_RE = re.compile(r"^[-–•·*▪●○◦]")
+_BARE_RE = re.compile(r"^(?P<num>[1-9]\d?)\s+(?P<rest>[A-Z].{1,100})$")  # "2 The concept in ..."
+_LIST_MARK_RE = re.compile(r"^(?:\(?[a-z0-9]{1,4}[.)]\s|[-–•·*▪●○◦])")  # "a. ", "(ii) ", "• "
 _LETTER_RE = re.compile(r"^[A-Z]\.\s+[A-Z]")  # "A. Introduction" in guidelines
 _ENDS_SENTENCE = (".", ":", "!", "?", "”", '"', ")", "’")
 # Words a heading does not end with: the sentence goes on on the next line.
@@ -50,9 +52,11 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             and len(m.group("rest").split()) <= 14
             and not _wrapped_item(lines, i, hi, full)
         ):
-            out.append(
-                Cand(i, "outline", "clause", m.group("num").rstrip("."), "", m.group("rest").strip(), i)
-            )
+            heading, end = m.group("rest").strip(), i
+            if _runs_on(lines, i, hi, full):  # "2.2 ... the “means” element of the" / "definition"
+                heading, end = f"{heading} {lines[i + 1].text}", i + 1
+            out.append(Cand(i, "outline", "clause", m.group("num").rstrip("."), "", heading, end))
+            i = end
         elif 4 <= len(t) <= 90 and is_caps(t) and not toc_like(t) and t[0].isalpha() and t[-1] not in ".,;":
             end, heading = i, t
             while end + 1 < hi and is_caps(lines[end + 1].text) and end - i < 2:
@@ -64,10 +68,27 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             heading, end = _wrapped_heading(lines, i, hi, t[3:].strip())
             out.append(Cand(i, "soft", "clause", t[0], "", heading, end))
             i = end
+        elif _opens_section(lines, i, hi):
+            bare = _BARE_RE.match(t)
+            assert bare is not None
+            out.append(Cand(i, "outline", "clause", bare.group("num"), "", bare.group("rest").strip(), i))
         elif _soft(lines, i, hi, width):
             out.append(Cand(i, "soft", "clause", "", "", t, i))
         i += 1
     return _merge_adjacent(out)
+
+
+def _opens_section(lines: Sequence[Line], i: int, hi: int, reach: int = 60) -> bool:
+    """ "2 The concept in international law and policy": a chapter number printed without its full
+    stop, taken only when the next numbered heading within ``reach`` lines is its "2.1" (or "2.2")."""
+    m = _BARE_RE.match(lines[i].text)
+    if not m or not title_like(m.group("rest"), max_len=100) or len(m.group("rest").split()) > 12:
+        return False
+    for j in range(i + 1, min(hi, i + reach)):
+        nxt = _OUTLINE_RE.match(lines[j].text)
+        if nxt:
+            return nxt.group("num").startswith(f"{m.group('num')}.") and "." in nxt.group("num").rstrip(".")
+    return False
 
 
 def _block(lines: Sequence[Line], i: int, hi: int, limit: int = 6) -> list[str]:
@@ -89,9 +110,26 @@ def _wrapped_item(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
     if len(block) < 2 or len(lines[i].text) < 0.6 * width:
         return False
     if lower_start(block[1]):
-        return True
+        return not _runs_on(lines, i, hi, width)
     last = block[-1].rstrip()
     return len(block) <= 3 and last.endswith((";", "; and", "; or", ", and", ", or"))
+
+
+def _runs_on(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
+    """A numbered heading's last words on the next line: short, lower-case, no punctuation at its end,
+    and a new sentence (or a blank line) after it."""
+    block = _block(lines, i, hi, limit=3)
+    if len(block) < 2:
+        return False
+    nxt, after = block[1].rstrip(), (block[2] if len(block) > 2 else "")
+    first = next((c for c in nxt if c.isalpha()), "")
+    return (
+        first.islower()
+        and not _LIST_MARK_RE.match(nxt)  # "2. Criminal Division" / "a. CEOS": its first item
+        and len(nxt) < 0.6 * width
+        and not nxt.endswith((".", ";", ":", ",", " and", " or"))
+        and not lower_start(after)
+    )
 
 
 def _wrapped_heading(lines: Sequence[Line], i: int, hi: int, heading: str) -> tuple[str, int]:
@@ -135,7 +173,10 @@ def _merge_adjacent(cands: list[Cand]) -> list[Cand]:
 
 
 def _successor(prev: tuple[int, ...] | None, cur: tuple[int, ...]) -> bool:
-    """1 → 1.1 → 1.2 → 2 → 2.1.1 ...: the next heading of a well-formed outline."""
+    """1 → 1.1 → 1.2 → 2 → 2.1.1 ...: the next heading of a well-formed outline. A first subsection
+    may follow without its parent's heading (1.4 → 2.1: "2" printed in a way not recognised)."""
+    if len(cur) > 1 and cur[-1] == 1 and prev is not None and _successor(prev, cur[:-1]):
+        return True
     if prev is None:
         return len(cur) == 1 or all(v == 1 for v in cur[1:])
     if len(cur) == len(prev) + 1:

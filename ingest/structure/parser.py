@@ -25,7 +25,8 @@ from ingest.structure.subparts import build_subparts
 # Bump when a parser change alters the provisions of real documents (ids, labels, text): documents
 # indexed by an older revision are parsed and indexed again by the next ingest run, even when the
 # file is unchanged, and are not re-parsed for display meanwhile (their ids would not match the index).
-PARSER_REVISION = 2  # 2: numbered list items that run on are not headings; lettered parts ("IV.A")
+PARSER_REVISION = 2  # 2: list items that run on are not headings; lettered parts ("IV.A"); report
+# outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line
 
 # Treaty chapters printed as a bare "II" are cited with the language's word for chapter.
 CHAPTER_WORD = {"nl": "Hoofdstuk", "ru": "Глава", "ka": "თავი", "hy": "Գլուխ", "az": "Fəsil", "en": "Chapter"}

@@ -423,6 +423,24 @@ def test_report_outline_with_bare_chapter_numbers_and_wrapped_headings() -> None
     assert [u.number for u in without_chapter.units()] == ["1", "1.1", "1.2", "2.1", "2.2", "2.3"]
 
 
+def test_gazette_run_in_headings_over_several_lines() -> None:
+    """ "10. Duty of" / "7" (a footnote mark) / "[Officer] and others designated by" / "him.– (1) The ...":
+    the heading runs to the ".–", and what follows it is the body."""
+    text = (
+        "9. Power to make rules.– The Government may make rules.\n"
+        "10. Duty of\n7\n[District Officer] and other officers designated by\nhim.– (1) The officer shall act.\n"
+        "(2) He may inquire.\n"
+        "11. Punishment for omission or failure to restore property to,\nbonded labourer.– Whoever fails.\n"
+    )
+    doc = parse(text, DocumentMeta(doc_id="pk", doc_type="act"))
+    assert [(u.number, u.heading) for u in doc.numbered_units()] == [
+        ("9", "Power to make rules"),
+        ("10", "Duty of [District Officer] and other officers designated by him"),
+        ("11", "Punishment for omission or failure to restore property to, bonded labourer"),
+    ]
+    assert doc.numbered_units()[1].text.startswith("(1) The officer shall act.")
+
+
 @pytest.mark.parametrize(
     ("number", "ident", "key"),
     [

@@ -270,6 +270,9 @@ def test_pk_act_sections_skip_contents(corpus_real: Path) -> None:
     assert (
         secs[0].heading == "Short title, extent and commencement" and secs[0].page_start == 2
     )  # page 1 is the contents list
+    assert all(s.heading for s in secs)  # headings run over lines before their ".–", past footnote marks
+    assert secs[9].heading == "Duty of [District Coordination Officer] and other officers designated by him"
+    assert secs[9].text.startswith("(1) The") and secs[12].heading.endswith("property to, bonded labourer")
 
 
 # ---- PDFs through the reader and cleaner ----------------------------------------------------

@@ -231,8 +231,11 @@ def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list
         rest = m.group("rest").strip()
         heading, body_first, end = "", rest, i
         pk = _PK_HEADING_RE.match(rest)
+        wrapped = None if pk else _wrapped_run_in(lines, i, rest)
         if pk and len(pk.group("h")) <= 120:
             heading, body_first = pk.group("h").strip(), pk.group("b").strip()
+        elif wrapped is not None:
+            heading, body_first, end = wrapped
         elif headings and title_like(rest, max_len=80) and len(line.text) < 0.6 * width and rest[:1] != "(":
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
             if not (lower_start(nxt) and len(rest) > 40):
@@ -240,6 +243,30 @@ def numbered_candidates(lines: Sequence[Line], *, headings: bool = True) -> list
         toc = toc_like(rest)
         out.append(Cand(i, "numbered", "section", m.group("num"), "", heading, end, body_first, toc))
     return out
+
+
+def _wrapped_run_in(lines: Sequence[Line], i: int, rest: str) -> tuple[str, str, int] | None:
+    """A gazette heading that runs over lines before its ".–" ("10. Duty of" / "7" (a footnote mark) /
+    "[District Coordination Officer] and other officers designated by" / "him.– (1) The"):
+    (heading, body on the last line, index of the last line), or None."""
+    if rest.endswith((".", ";", ":")):
+        return None
+    parts, j = [rest], i + 1
+    while j < len(lines) and j <= i + 5 and len(parts) < 4:
+        text = lines[j].text
+        if text.isdigit() or not text:  # a footnote mark, a blank line
+            j += 1
+            continue
+        if _NUMBERED_RE.match(text):
+            return None
+        parts.append(text)
+        pk = _PK_HEADING_RE.match(" ".join(parts))
+        if pk and len(pk.group("h")) <= 160:
+            return " ".join(pk.group("h").split()), pk.group("b").strip(), j
+        if text.endswith((".", ";", ":")):
+            return None
+        j += 1
+    return None
 
 
 def annex_candidates(lines: Sequence[Line]) -> list[Cand]:

@@ -26,7 +26,8 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed and indexed again by the next ingest run, even when the
 # file is unchanged, and are not re-parsed for display meanwhile (their ids would not match the index).
 PARSER_REVISION = 2  # 2: list items that run on are not headings; lettered parts ("IV.A"); report
-# outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line
+# outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line; gazette
+# headings that run over lines to their ".–"
 
 # Treaty chapters printed as a bare "II" are cited with the language's word for chapter.
 CHAPTER_WORD = {"nl": "Hoofdstuk", "ru": "Глава", "ka": "თავი", "hy": "Գլուխ", "az": "Fəsil", "en": "Chapter"}

@@ -68,27 +68,28 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             heading, end = _wrapped_heading(lines, i, hi, t[3:].strip())
             out.append(Cand(i, "soft", "clause", t[0], "", heading, end))
             i = end
-        elif _opens_section(lines, i, hi):
-            bare = _BARE_RE.match(t)
-            assert bare is not None
-            out.append(Cand(i, "outline", "clause", bare.group("num"), "", bare.group("rest").strip(), i))
+        elif (chapter := _bare_chapter(lines, i, hi)) is not None:
+            out.append(Cand(i, "outline", "clause", chapter[0], "", chapter[1], i))
         elif _soft(lines, i, hi, width):
             out.append(Cand(i, "soft", "clause", "", "", t, i))
         i += 1
     return _merge_adjacent(out)
 
 
-def _opens_section(lines: Sequence[Line], i: int, hi: int, reach: int = 60) -> bool:
-    """ "2 The concept in international law and policy": a chapter number printed without its full
-    stop, taken only when the next numbered heading within ``reach`` lines is its "2.1" (or "2.2")."""
+def _bare_chapter(lines: Sequence[Line], i: int, hi: int, reach: int = 60) -> tuple[str, str] | None:
+    """ "2 The concept in international law and policy": (number, heading) of a chapter printed
+    without its full stop, taken only when the next numbered heading within ``reach`` lines is one
+    of its sections ("2.1")."""
     m = _BARE_RE.match(lines[i].text)
     if not m or not title_like(m.group("rest"), max_len=100) or len(m.group("rest").split()) > 12:
-        return False
+        return None
+    number = m.group("num")
     for j in range(i + 1, min(hi, i + reach)):
         nxt = _OUTLINE_RE.match(lines[j].text)
         if nxt:
-            return nxt.group("num").startswith(f"{m.group('num')}.") and "." in nxt.group("num").rstrip(".")
-    return False
+            section = nxt.group("num").rstrip(".")
+            return (number, m.group("rest").strip()) if section.startswith(f"{number}.") else None
+    return None
 
 
 def _block(lines: Sequence[Line], i: int, hi: int, limit: int = 6) -> list[str]:

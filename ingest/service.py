@@ -1,8 +1,8 @@
 """Incremental, failure-isolated ingestion of files into the index.
 
-A file is identified by its sha256: unchanged files (same content and metadata, parsed by the current
-parser revision) are skipped, changed ones replace their document atomically, and one bad file never
-stops the others.
+A file is identified by its sha256: unchanged files (same content and metadata) are skipped, changed
+ones replace their document atomically, and one bad file never stops the others. A file indexed by an
+older parser revision is parsed again and re-indexed only if its chunks come out different.
 """
 
 from __future__ import annotations
@@ -115,6 +115,7 @@ class Ingestor:
         self, source: SourceFile, worker: ParseWorker, on_page: OnPage | None = None
     ) -> IngestReport:
         path = source.path
+        reparsed = False  # same file and metadata, parsed by an older parser revision
         try:
             if not path.is_file():
                 raise InputError("no such file")
@@ -124,13 +125,14 @@ class Ingestor:
             sha = file_sha256(path)
             doc_id = source.given.doc_id or slugify(path.stem)
             existing = self.runtime.index.get_document(doc_id)
-            if (
-                existing
+            same = (
+                existing is not None
                 and existing.meta.sha256 == sha
                 and _same_meta(existing.meta, source.given)
-                and existing.meta.parser_revision == PARSER_REVISION
                 and self._keywords_current(existing.meta)
-            ):
+            )
+            reparsed = same and existing is not None and existing.meta.parser_revision != PARSER_REVISION
+            if same and not reparsed:
                 self._keep_copy(path, sha)  # an earlier run may have been stopped before it kept one
                 return IngestReport(
                     file=str(path),
@@ -142,6 +144,15 @@ class Ingestor:
             document = worker.parse(path, sha, source.given, on_page)
             if not document.units():
                 raise InputError("no text found to index")
+            if reparsed and existing is not None and self._same_chunks(existing.meta, document):
+                self.runtime.index.set_parser_revision(document.meta.doc_id, PARSER_REVISION)
+                return IngestReport(  # the new parser makes the same provisions: nothing to embed again
+                    file=str(path),
+                    doc_id=doc_id,
+                    status="unchanged",
+                    provisions=existing.provisions,
+                    pages=existing.meta.pages,
+                )
             self._keep_copy(path, sha)  # content-addressed: harmless if the index write then fails
             self.index_document(document)
             return IngestReport(
@@ -161,6 +172,22 @@ class Ingestor:
         from ingest.pipeline import run_index_pipeline
 
         return run_index_pipeline(self.runtime.index_pipeline, document)
+
+    def _same_chunks(self, stored: DocumentMeta, document: LegalDocument) -> bool:
+        """Whether ``document`` (parsed again) would be stored exactly as it is: same metadata apart from
+        the parser revision, same chunks (ids, labels, headings, pages, text)."""
+        from ingest.components import CHUNK_KEY
+
+        if replace(document.meta, parser_revision=stored.parser_revision) != stored:
+            return False
+        chunker = self.runtime.index_pipeline.get_component("chunker")
+        made = [d.meta[CHUNK_KEY] for d in chunker.run(document=document)["documents"]]
+        # the embedded and BM25 texts are not stored: they follow from the fields compared
+        now = sorted(
+            (replace(c, embed_text="", keyword_text="") for c in made),
+            key=lambda c: (c.ordinal, c.part, c.provision_id),
+        )
+        return now == [c.chunk for c in self.runtime.index.chunks(stored.doc_id)]
 
     def _keywords_current(self, meta: DocumentMeta, sample: int = 3) -> bool:
         """Whether the document's BM25 vectors come from the current analysis of its language: each of

@@ -254,26 +254,45 @@ def test_a_document_indexed_before_its_languages_stemmer_is_indexed_again(
         runtime.close()
 
 
-def test_a_document_parsed_by_an_older_parser_revision_is_parsed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The index records which parser revision made a document's provisions. When the parser has
-    moved on, the same file is not "unchanged": the next run parses and indexes it again; until then
-    the document is shown from its stored chunks, whose ids are the index's."""
+def test_a_document_parsed_by_an_older_parser_revision_is_parsed_again(tmp_path: Path) -> None:
+    """The index records which parser revision made a document's provisions. A document of an older
+    revision is parsed again by the next run, even though its file is unchanged: re-indexed when the
+    provisions differ, only re-stamped when they are the same. Until then it is shown from its stored
+    chunks, whose ids are the index's."""
     from ingest import service
+    from ingest.store import schema
+    from ingest.store.filters import Filter, Match
     from ingest.structure import PARSER_REVISION
 
     write_laws(tmp_path / "src")
     runtime = Runtime(_settings(tmp_path, "edge"))
+    index = runtime.index
+
+    def revision(doc_id: str) -> int:
+        record = index.get_document(doc_id)
+        assert record is not None
+        return record.meta.parser_revision
+
     try:
         ingest_paths(runtime, [tmp_path / "src"])
-        record = runtime.index.get_document("testland_law")
-        assert record is not None and record.meta.parser_revision == PARSER_REVISION
+        assert revision("testland_law") == PARSER_REVISION
         assert service.load_document(runtime, "testland_law").pages  # re-parsed from the kept copy
-        with monkeypatch.context() as newer:
-            newer.setattr(service, "PARSER_REVISION", PARSER_REVISION + 1)
-            assert service.load_document(runtime, "testland_law").pages == ()  # from the stored chunks
-            assert [r.status for r in ingest_paths(runtime, [tmp_path / "src"])] == ["updated", "updated"]
+        # As an older parser left them: both documents stamped revision 1; the law written by another
+        # run, in which Article 5's heading was read differently.
+        for doc_id, run in (("testland_law", {schema.RUN: "an older run"}), ("testland_guide", {})):
+            index.backend.set_payload(
+                Filter(must=[Match(schema.DOC_ID, doc_id)]), {schema.PARSER_REVISION: 1, **run}
+            )
+        art5 = next(c for c in index.chunks("testland_law") if c.chunk.number == "5")
+        index.backend.set_payload(
+            Filter(must=[Match(schema.PROVISION_ID, art5.chunk.provision_id)]), {schema.HEADING: "Assistance"}
+        )
+        assert service.load_document(runtime, "testland_law").pages == ()  # from the stored chunks
+        reports = {r.doc_id: r.status for r in ingest_paths(runtime, [tmp_path / "src"])}
+        assert reports == {"testland_law": "updated", "testland_guide": "unchanged"}
+        assert revision("testland_law") == revision("testland_guide") == PARSER_REVISION
+        art5 = next(c for c in index.chunks("testland_law") if c.chunk.number == "5")
+        assert art5.chunk.heading == "Assistance to victims"
         assert [r.status for r in ingest_paths(runtime, [tmp_path / "src"])] == ["unchanged", "unchanged"]
     finally:
         runtime.close()

@@ -152,6 +152,11 @@ class DocumentIndex:
         points.append(IndexPoint(s.document_point_id(meta.doc_id, run), None, None, payload))
         return points
 
+    def set_parser_revision(self, doc_id: str, revision: int) -> None:
+        """Record that the current parser makes exactly the provisions stored for ``doc_id``."""
+        flt = all_of(Match(s.DOC_ID, doc_id), Match(s.STATE, s.COMMITTED))
+        self.backend.set_payload(flt, {s.PARSER_REVISION: revision})
+
     def remove_document(self, doc_id: str) -> bool:
         """Delete every point of a document (one operation); False if there was none."""
         if not self.backend.collection_exists():

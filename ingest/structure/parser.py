@@ -23,8 +23,9 @@ from ingest.structure.select import gap_warnings
 from ingest.structure.subparts import build_subparts
 
 # Bump when a parser change alters the provisions of real documents (ids, labels, text): documents
-# indexed by an older revision are parsed and indexed again by the next ingest run, even when the
-# file is unchanged, and are not re-parsed for display meanwhile (their ids would not match the index).
+# indexed by an older revision are parsed again by the next ingest run, even when the file is
+# unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
+# (their ids might not match the index).
 PARSER_REVISION = 2  # 2: list items that run on are not headings; lettered parts ("IV.A"); report
 # outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line; gazette
 # headings that run over lines to their ".–"

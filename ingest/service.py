@@ -145,6 +145,7 @@ class Ingestor:
             if not document.units():
                 raise InputError("no text found to index")
             if reparsed and existing is not None and self._same_chunks(existing.meta, document):
+                self._keep_copy(path, sha)
                 self.runtime.index.set_parser_revision(document.meta.doc_id, PARSER_REVISION)
                 return IngestReport(  # the new parser makes the same provisions: nothing to embed again
                     file=str(path),

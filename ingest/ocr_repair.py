@@ -30,7 +30,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from ingest.structure.patterns import roman_to_int
+from ingest.structure.patterns import int_to_roman, roman_to_int
 
 _LOOKALIKES = "0123456789ilILt|![]{}OoSsBZz"
 _NUMBERED = re.compile(rf"^[‘'\"_]?([{re.escape(_LOOKALIKES)}]{{1,3}})([.,:])\s*\|?\s+(?=[A-Z])")
@@ -152,7 +152,7 @@ class _ContainerNumbers:
         if _ROMAN.match(roman) and forward and (style == "roman" or set(num) & set("VX")):
             return roman
         if heading and style:
-            return str(last + 1) if style == "arabic" else _to_roman(last + 1)
+            return str(last + 1) if style == "arabic" else int_to_roman(last + 1)
         return None
 
 
@@ -171,14 +171,6 @@ def _value(num: str) -> int | None:
     if num.isdigit():
         return int(num)
     return roman_to_int(num) if _ROMAN.match(num) else None
-
-
-def _to_roman(value: int) -> str:
-    out = ""
-    for step, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while value >= step:
-            out, value = out + letters, value - step
-    return out
 
 
 def _small_capitalisable(ch: str) -> bool:

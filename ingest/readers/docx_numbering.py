@@ -19,13 +19,11 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from ingest.structure.patterns import int_to_roman
+
 _LEVELS = 9
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"  # Word's russianLower sequence (no ё, й, ъ, ы, ь)
-_ROMAN: tuple[tuple[int, str], ...] = (
-    (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
-    (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
-)  # fmt: skip
 
 
 def _val(el: Any, tag: str) -> str | None:
@@ -105,11 +103,8 @@ def format_number(value: int, fmt: str) -> str:
         letter = _RUSSIAN[(value - 1) % n] * ((value - 1) // n + 1)
         return letter if fmt == "russianLower" else letter.upper()
     if fmt in ("lowerRoman", "upperRoman") and 0 < value < 4000:
-        out, rest = "", value
-        for amount, digits in _ROMAN:
-            while rest >= amount:
-                out, rest = out + digits, rest - amount
-        return out if fmt == "lowerRoman" else out.upper()
+        roman = int_to_roman(value)
+        return roman.lower() if fmt == "lowerRoman" else roman
     if fmt == "decimalZero":
         return f"{value:02d}"
     if fmt == "ordinal":

@@ -19,7 +19,6 @@ from pypdf.errors import FileNotDecryptedError
 from ingest.errors import InputError
 from ingest.model import PageText
 from ingest.ocr import (
-    MIN_PAGE_CHARS,
     TESSERACT_CODES,
     ReadContext,
     Tesseract,
@@ -46,7 +45,7 @@ def read_pdf(
     if count > max_pages:
         raise InputError(f"too many pages: {count} (limit {max_pages})")
     runs = [_page_runs(reader, i) for i in range(count)]
-    has_text = [sum(len(r.text.strip()) for r in page) >= MIN_PAGE_CHARS for page in runs]
+    has_text = [has_text_layer("".join(r.text for r in page)) for page in runs]
     scanned = sum(has_text) == 0 or sum(has_text) < _MIN_TEXT_SHARE * count
     pages: list[PageText] = []
     if scanned:  # the few pages with text are taken as they come, without margin-note analysis

@@ -89,6 +89,21 @@ def roman_to_int(s: str) -> int | None:
     return total
 
 
+_TO_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+    (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def int_to_roman(value: int) -> str:
+    """1 → "I", 14 → "XIV" (upper case; "" for 0)."""
+    out = ""
+    for amount, digits in _TO_ROMAN:
+        while value >= amount:
+            out, value = out + digits, value - amount
+    return out
+
+
 def is_roman(s: str) -> bool:
     return roman_to_int(s) is not None
 

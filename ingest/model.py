@@ -66,7 +66,7 @@ class Provision:
     page_start: int = 0
     page_end: int = 0
     children: tuple[Provision, ...] = ()
-    path: tuple[str, ...] = ()  # display labels of the containers above it
+    path: tuple[str, ...] = ()  # display labels of the containers (and outline sections) above it
 
     @property
     def is_unit(self) -> bool:

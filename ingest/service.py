@@ -176,7 +176,7 @@ class Ingestor:
 
     def _same_chunks(self, stored: DocumentMeta, document: LegalDocument) -> bool:
         """Whether ``document`` (parsed again) would be stored exactly as it is: same metadata apart from
-        the parser revision, same chunks (ids, labels, headings, pages, text)."""
+        the parser revision, same chunks (ids, labels, headings, paths, pages, text)."""
         from ingest.components import CHUNK_KEY
 
         if replace(document.meta, parser_revision=stored.parser_revision) != stored:

@@ -423,6 +423,31 @@ def test_report_outline_with_bare_chapter_numbers_and_wrapped_headings() -> None
     assert [u.number for u in without_chapter.units()] == ["1", "1.1", "1.2", "2.1", "2.2", "2.3"]
 
 
+def test_outline_sections_carry_the_sections_above_them_in_their_path() -> None:
+    """ "2.1.1 Understanding" under "2.1 Egypt" under "2 Practice": a hit on it must say which country
+    it is about. Units stay side by side (ids unchanged); a section that is not above ("2.1" for
+    "2.2.1") is closed."""
+    line = "The survey covered twelve States and their courts over a period of two years, and"
+    para = f"{line}\n{line}\nended with a report.\n"
+    text = (
+        f"1 Background\n{para}1.1 Context\n{para}"
+        f"2 National practice\n{para}2.1 Egypt\n{para}2.1.1 Understanding of the law\n{para}"
+        f"2.2 Moldova\n{para}2.2.1 Understanding of the law\n{para}3 Conclusions\n{para}3.1 Findings\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    assert [(u.id, u.path) for u in doc.units()] == [
+        ("clause_1", ()),
+        ("clause_1_1", ("1 – Background",)),
+        ("clause_2", ()),
+        ("clause_2_1", ("2 – National practice",)),
+        ("clause_2_1_1", ("2 – National practice", "2.1 – Egypt")),
+        ("clause_2_2", ("2 – National practice",)),
+        ("clause_2_2_1", ("2 – National practice", "2.2 – Moldova")),
+        ("clause_3", ()),
+        ("clause_3_1", ("3 – Conclusions",)),
+    ]
+
+
 def test_gazette_run_in_headings_over_several_lines() -> None:
     """ "10. Duty of" / "7" (a footnote mark) / "[Officer] and others designated by" / "him.– (1) The ...":
     the heading runs to the ".–", and what follows it is the body."""

@@ -99,6 +99,8 @@ def outline(doc: LegalDocument, *, chars: bool = True) -> dict[str, object]:
             "heading": p.heading[:100],
             "pages": [p.page_start, p.page_end],
         }
+        if p.path:
+            row["path"] = list(p.path)
         if p.is_unit and chars:
             row["chars"] = len(p.text)
         if p.is_unit:

@@ -11,6 +11,7 @@ headings and stay in the text of the article they follow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,9 +27,13 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed again by the next ingest run, even when the file is
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
-PARSER_REVISION = 2  # 2: list items that run on are not headings; lettered parts ("IV.A"); report
+PARSER_REVISION = 3  # 3: outline sections carry the sections above them in their path ("3 › 3.1"
+# for 3.1.2). 2: list items that run on are not headings; lettered parts ("IV.A"); report
 # outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line; gazette
 # headings that run over lines to their ".–"
+
+# A section number of an outline ("3", "3.1.2"): its breadcrumb holds the numbered sections above it.
+_SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
 
 # Treaty chapters printed as a bare "II" are cited with the language's word for chapter.
 CHAPTER_WORD = {"nl": "Hoofdstuk", "ru": "Глава", "ka": "თავი", "hy": "Գլուխ", "az": "Fəsil", "en": "Chapter"}
@@ -92,6 +97,7 @@ def _assemble(
     used: set[str] = set()
     is_law = lawlike(meta, lines)
     counters = {"caps": 0, "annex": 0}
+    sections: dict[str, str] = {}  # outline section number → its crumb, within the open container
     first = events[0].line if events else len(lines)
     pre = _preamble(lines, first, meta)
     if pre is not None:
@@ -111,6 +117,7 @@ def _assemble(
         body = lines[c.end + 1 : stop]
         if c.family in ("container", "roman"):
             close(CONTAINER_RANK[c.kind])
+            sections.clear()
             num = id_number(c.number)
             pid = _unique(
                 "__".join([*(o.pid for o in stack[-1:]), f"{ID_PREFIX[c.kind]}_{num}"]), used, warnings
@@ -136,6 +143,7 @@ def _assemble(
             continue
         if c.family == "annex":
             close(-1)
+            sections.clear()
         kind, label = _unit_label(c, mode, is_law)
         if c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper():
             outer = stack[-1].cand.number if stack else ""  # "A." under chapter IV is cited "IV.A"
@@ -153,6 +161,9 @@ def _assemble(
         if c.body_first:
             body = [Line(c.body_first, lines[c.line].page), *body]
         path = stack[-1].path if stack else ()
+        if kind == "clause" and _SECTION_NUMBER.match(c.number):
+            path = (*path, *_sections_above(c.number, sections))
+            sections[c.number] = _crumb(label, heading)
         emit(_unit(pid, kind, c.number, label, heading, body, lines[c.line].page, path, label))
     close(-1)
     return tuple(top)
@@ -235,6 +246,16 @@ def _join(body: Sequence[Line]) -> str:
         if ln.text or (out and out[-1]):
             out.append(ln.text)
     return "\n".join(out).strip()
+
+
+def _sections_above(number: str, sections: dict[str, str]) -> list[str]:
+    """Crumbs of the open sections above ``number`` ("3" and "3.1" above "3.1.2"; a level without a
+    heading is skipped); sections that are not above it are closed (dropped from ``sections``)."""
+    parts = number.split(".")
+    above = {".".join(parts[:k]) for k in range(1, len(parts))}
+    for n in [n for n in sections if n not in above]:
+        del sections[n]
+    return [sections[n] for n in sorted(sections, key=lambda n: n.count("."))]
 
 
 def _crumb(label: str, heading: str) -> str:

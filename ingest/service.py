@@ -156,6 +156,8 @@ class Ingestor:
                 )
             self._keep_copy(path, sha)  # content-addressed: harmless if the index write then fails
             self.index_document(document)
+            if existing is not None and existing.meta.sha256 != sha:
+                drop_unused_copy(self.runtime, existing.meta)  # the replaced version's file
             return IngestReport(
                 file=str(path),
                 doc_id=document.meta.doc_id,
@@ -230,6 +232,28 @@ def source_copy(runtime: Runtime, meta: DocumentMeta) -> Path | None:
     suffix = Path(meta.source).suffix.lower()
     path = runtime.settings.files_dir / f"{meta.sha256}{suffix}"
     return path if path.is_file() else None
+
+
+def remove_document(runtime: Runtime, doc_id: str) -> bool:
+    """Delete a document from the index, and its kept source copy unless another document is the same
+    file (what is removed must not stay behind on disk); False if there was no such document."""
+    if runtime.settings.read_only:
+        raise CtkbError("the index is read-only")
+    record = runtime.index.get_document(doc_id)
+    if not runtime.index.remove_document(doc_id):
+        return False
+    if record is not None:
+        drop_unused_copy(runtime, record.meta)
+    return True
+
+
+def drop_unused_copy(runtime: Runtime, meta: DocumentMeta) -> None:
+    """Delete the kept copy of ``meta``'s source file when no document in the index is that file."""
+    if runtime.index.find_by_sha256(meta.sha256) is not None:
+        return
+    copy = source_copy(runtime, meta)
+    if copy is not None:
+        copy.unlink(missing_ok=True)
 
 
 def _overrides_from(meta: DocumentMeta) -> MetadataOverrides:

@@ -11,7 +11,7 @@ import pytest
 from ingest.config import Settings
 from ingest.errors import ModelMismatchError
 from ingest.runtime import Runtime
-from ingest.service import ingest_paths
+from ingest.service import file_sha256, ingest_paths
 from tests.support.laws import LAW_V1, write_laws
 from ui.cli import main
 
@@ -62,6 +62,8 @@ def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
         assert len(optimized) == 1  # nothing written: nothing to optimise
 
         # A changed file replaces its document: article 6 is gone, nothing of it stays behind.
+        old_copy = f"{file_sha256(files['law'])}.txt"
+        assert old_copy in _kept_copies(runtime.settings)
         files["law"].write_text(LAW_V1.split("Article 6")[0], encoding="utf-8")
         changed = ingest_paths(runtime, [files["law"]])
         assert [(r.status, r.provisions) for r in changed] == [("updated", 5)]
@@ -69,6 +71,10 @@ def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
         numbers = [c.chunk.number for c in runtime.index.chunks("testland_law")]
         assert numbers == ["", "1", "2", "3", "4", "5"]
         assert runtime.index.count_points() < points
+        # the replaced version's kept copy is deleted, the new one kept
+        assert _kept_copies(runtime.settings) == sorted(
+            f"{file_sha256(f)}.txt" for f in (files["law"], files["guide"])
+        )
     finally:
         runtime.close()
 
@@ -123,10 +129,19 @@ def test_bad_inputs_fail_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert [d["doc_id"] for d in listed] == ["testland_law"]
 
 
+def _kept_copies(settings: Settings) -> list[str]:
+    """The kept source copies, named ``<sha256><suffix>``."""
+    return sorted(p.name for p in settings.files_dir.iterdir()) if settings.files_dir.is_dir() else []
+
+
 def test_show_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_laws(tmp_path / "src")
-    args = _cli_index_args(_settings(tmp_path, "edge"))
+    files = write_laws(tmp_path / "src")
+    settings = _settings(tmp_path, "edge")
+    args = _cli_index_args(settings)
     assert main(["ingest", str(tmp_path / "src"), *args]) == 0
+    law_copy = f"{file_sha256(files['law'])}.txt"
+    guide_copy = f"{file_sha256(files['guide'])}.txt"
+    assert _kept_copies(settings) == sorted([law_copy, guide_copy])
     capsys.readouterr()
     assert main(["show", "testland_law", "--json", *args]) == 0
     outline = json.loads(capsys.readouterr().out)
@@ -143,9 +158,15 @@ def test_show_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     text = capsys.readouterr().out
     assert "Chapter II" in text and "Article 3 – Trafficking in persons  (p. 1)" in text
 
+    # the same file under a second id: removing one keeps the copy the other still cites
+    assert main(["ingest", str(files["law"]), "--doc-id", "law_again", *args]) == 0
     assert main(["remove", "testland_law", *args]) == 0
+    assert _kept_copies(settings) == sorted([law_copy, guide_copy])
     assert main(["remove", "testland_law", *args]) == 1
     assert "no document 'testland_law'" in capsys.readouterr().err
+    assert main(["remove", "law_again", *args]) == 0
+    assert _kept_copies(settings) == [guide_copy]  # a removed document leaves nothing on disk
+    capsys.readouterr()
     assert main(["docs", "--json", *args]) == 0
     assert [d["doc_id"] for d in json.loads(capsys.readouterr().out)] == ["testland_guide"]
 

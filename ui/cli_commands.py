@@ -117,11 +117,11 @@ def show(args: argparse.Namespace) -> Outcome:
 
 
 def remove(args: argparse.Namespace) -> Outcome:
+    from ingest.service import remove_document
+
     runtime = runtime_from(args)
     try:
-        if runtime.settings.read_only:
-            raise CtkbError("the index is read-only")
-        removed = runtime.index.remove_document(args.doc)
+        removed = remove_document(runtime, args.doc)
     finally:
         runtime.close()
     if not removed:

@@ -127,7 +127,7 @@ def reingest(ingestor: Any, meta: DocumentMeta) -> IngestReport:
 
 
 def remove(runtime: Any, doc_id: str) -> None:
-    if runtime.settings.read_only:
-        raise CtkbError("the index is read-only")
-    if not runtime.index.remove_document(doc_id):
+    from ingest.service import remove_document
+
+    if not remove_document(runtime, doc_id):
         raise CtkbError(f"no document '{doc_id}' in the index")

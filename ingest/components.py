@@ -41,8 +41,10 @@ class FileReader:
         self._detector = detector or StructureParser().detector
 
     @component.output_types(pages=list[PageText])
-    def run(self, path: str, ocr: OcrOptions | None = None) -> dict[str, Any]:
-        context = ReadContext(ocr=ocr or OcrOptions(), detect=self._detect, on_page=self.on_page)
+    def run(self, path: str, ocr: OcrOptions | None = None, sha256: str = "") -> dict[str, Any]:
+        context = ReadContext(
+            ocr=ocr or OcrOptions(), detect=self._detect, on_page=self.on_page, sha256=sha256
+        )
         return {"pages": read_pages(Path(path), context)}
 
     def _detect(self, text: str) -> str:

@@ -66,7 +66,8 @@ class Settings:
 
     @property
     def ocr_options(self) -> OcrOptions:
-        return OcrOptions(enabled=self.ocr, command=self.tesseract)
+        """OCR as settings say; texts read are kept beside the source copies (``ingest.ocr_cache``)."""
+        return OcrOptions(enabled=self.ocr, command=self.tesseract, cache_dir=str(self.files_dir))
 
     @property
     def uses_server(self) -> bool:

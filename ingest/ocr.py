@@ -69,15 +69,18 @@ class OcrOptions:
     enabled: bool = True
     language: str | None = None  # ISO 639-1, when the user gave the document's language
     command: str = "tesseract"
+    cache_dir: str = ""  # where read texts are kept by the file's sha256 (``ingest.ocr_cache``); "": nowhere
 
 
 @dataclass(frozen=True)
 class ReadContext:
-    """What a reader may use besides the file: OCR options, a language detector, a progress callback."""
+    """What a reader may use besides the file: OCR options, a language detector, a progress callback,
+    the file's sha256."""
 
     ocr: OcrOptions = OcrOptions()
     detect: Detect | None = None
     on_page: OnPage | None = None
+    sha256: str = ""  # the file's, when known: the key of its OCR cache
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Tesseract:
 
     command: str
     packs: frozenset[str]
+    version: str = ""  # "tesseract 5.5.0": part of the OCR cache's key
 
     @classmethod
     def find(cls, command: str = "tesseract") -> Tesseract | None:
@@ -114,7 +118,16 @@ class Tesseract:
             return None
         lines = out.stdout.splitlines()
         packs = frozenset(line.strip() for line in lines[1:] if line.strip())  # first line: "List of ..."
-        return cls(path, packs)
+        try:
+            about = subprocess.run(
+                [path, "--version"], capture_output=True, text=True, timeout=30, check=False
+            )
+            version = next(
+                (ln.strip() for ln in (about.stdout + about.stderr).splitlines() if ln.strip()), ""
+            )
+        except (OSError, subprocess.SubprocessError):
+            version = ""
+        return cls(path, packs, version)
 
     def pack_for(self, language: str) -> str:
         """The pack that reads ``language`` (ISO 639-1), or InputError naming the package to install."""

@@ -44,7 +44,7 @@ def run_parse_pipeline(
     ocr = replace(ocr or OcrOptions(), language=given.language or None)
     result = pipe.run(
         {
-            "reader": {"path": str(path), "ocr": ocr},
+            "reader": {"path": str(path), "ocr": ocr, "sha256": sha256},
             "parser": {"path": str(path), "sha256": sha256, "given": given},
         }
     )

@@ -19,6 +19,7 @@ from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
 from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision
 from ingest.ocr import OcrOptions, OnPage
+from ingest.ocr_cache import OcrCache
 from ingest.readers import SUPPORTED_SUFFIXES
 from ingest.runtime import Runtime
 from ingest.structure import PARSER_REVISION
@@ -248,12 +249,14 @@ def remove_document(runtime: Runtime, doc_id: str) -> bool:
 
 
 def drop_unused_copy(runtime: Runtime, meta: DocumentMeta) -> None:
-    """Delete the kept copy of ``meta``'s source file when no document in the index is that file."""
-    if runtime.index.find_by_sha256(meta.sha256) is not None:
+    """Delete the kept copy of ``meta``'s source file, and the text OCR read from it, when no document in
+    the index is that file."""
+    if not meta.sha256 or runtime.index.find_by_sha256(meta.sha256) is not None:
         return
     copy = source_copy(runtime, meta)
     if copy is not None:
         copy.unlink(missing_ok=True)
+    OcrCache(runtime.settings.files_dir, meta.sha256).file.unlink(missing_ok=True)
 
 
 def _overrides_from(meta: DocumentMeta) -> MetadataOverrides:

@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ingest.errors import InputError
 from ingest.metadata import MetadataOverrides
+from ingest.model import PageText
 from ingest.ocr import OcrOptions, ReadContext, Tesseract
+from ingest.ocr_cache import OcrCache, cache_key
 from ingest.ocr_repair import repair_numbering
 from ingest.readers import read_pages
+from ingest.service import file_sha256
 from ingest.worker import ParseWorker, parse_in_process
 from tests.support.scans import scan_copy
 from ui.cli import main
@@ -125,6 +129,26 @@ def test_chapter_numbers_are_repaired_in_the_documents_style() -> None:
     # Nothing to go by: "l1" may be II or 11; "lll1" is no numeral.
     unknown = ["Chapter l1\nPart lll1\nArticle 4 of this Law"]
     assert repair_numbering(unknown) == unknown
+
+
+def test_ocr_cache_is_keyed_by_what_decides_the_reading(tmp_path: Path) -> None:
+    """Texts read by OCR come back only for the same tesseract, packs, language and pages."""
+    tess = Tesseract("tesseract", frozenset({"eng", "rus"}), "tesseract 5.3.0")
+    cache = OcrCache(tmp_path, "abc")
+    key = cache_key(tess, "en", [1, 2], 300)
+    pages = [PageText(1, "Section 1 – Пример", ocr_confidence=91.5), PageText(2, "", ocr_confidence=None)]
+    assert cache.get(key) is None
+    cache.put(key, pages)
+    assert cache.get(key) == pages
+    others = [
+        cache_key(tess, "ru", [1, 2], 300),
+        cache_key(tess, "en", [1], 300),
+        cache_key(replace(tess, version="tesseract 5.5.0"), "en", [1, 2], 300),
+        cache_key(replace(tess, packs=frozenset({"eng"})), "en", [1, 2], 300),
+    ]
+    assert [cache.get(k) for k in others] == [None] * 4
+    cache.file.write_text("{not json", encoding="utf-8")
+    assert cache.get(key) is None  # a damaged entry is read again, not an error
 
 
 # --- with OCR: real scanned acts, a Georgian scan ---------------------------------------------------
@@ -253,9 +277,28 @@ def test_worker_time_limit_counts_from_the_last_page_read(
 
 
 def test_cli_ingests_a_scan_and_finds_its_sections(
-    corpus_real: Path, tesseract: Tesseract, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    corpus_real: Path,
+    tesseract: Tesseract,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    args = ["--data-dir", str(tmp_path / "data"), "--model", "minilm"]
+    """... and reads it by OCR once: its text is kept beside the source copy, a second parse of the same
+    file (here after a metadata change) reads no page again, and removing the document deletes both."""
+    calls = tmp_path / "tesseract-calls.txt"
+    counting = tmp_path / "tesseract"
+    counting.write_text(
+        f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{tesseract.command}" "$@"\n', encoding="utf-8"
+    )
+    counting.chmod(0o755)
+    monkeypatch.setenv("CTKB_TESSERACT", str(counting))
+
+    def page_reads() -> int:  # tesseract's runs on page images (not --list-langs / --version)
+        lines = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+        return sum("--list-langs" not in ln and "--version" not in ln for ln in lines)
+
+    data = tmp_path / "data"
+    args = ["--data-dir", str(data), "--model", "minilm"]
     scan = corpus_real / "pdf" / f"{PK_2018}_scanned.pdf"
     assert main(["ingest", str(scan), "--json", *args]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -271,3 +314,14 @@ def test_cli_ingests_a_scan_and_finds_its_sections(
     top = json.loads(capsys.readouterr().out)["hits"][0]
     assert (top["label"], top["page_start"]) == ("Section 13", 5)
     assert top["citation"] == "Prevention of Trafficking in Persons Act, 2018, s. 13, p. 5"
+
+    read_once = page_reads()
+    assert read_once >= 5  # five pages
+    sha = file_sha256(scan)
+    assert sorted(p.name for p in (data / "files").iterdir()) == [f"{sha}.ocr.json", f"{sha}.pdf"]
+    assert main(["ingest", str(scan), "--title", "PTPA 2018", "--json", *args]) == 0
+    (again,) = json.loads(capsys.readouterr().out)
+    assert (again["status"], again["provisions"]) == ("updated", 16)
+    assert page_reads() == read_once  # no page was read again
+    assert main(["remove", again["doc_id"], *args]) == 0
+    assert list((data / "files").iterdir()) == []

@@ -19,6 +19,7 @@ from pypdf.errors import FileNotDecryptedError
 from ingest.errors import InputError
 from ingest.model import PageText
 from ingest.ocr import (
+    DPI,
     TESSERACT_CODES,
     ReadContext,
     Tesseract,
@@ -26,6 +27,7 @@ from ingest.ocr import (
     install_hint,
     ocr_pdf,
 )
+from ingest.ocr_cache import OcrCache, cache_key
 from ingest.readers import margins
 from ingest.readers.margins import Run
 
@@ -83,9 +85,7 @@ def _with_ocr(
         if language is not None and TESSERACT_CODES.get(language) not in tesseract.packs:
             language = None  # no pack for it: the first scanned page decides, as for a scan
     try:
-        read = ocr_pdf(
-            path, missing, tesseract, language=language, detect=context.detect, on_page=context.on_page
-        )
+        read = _read_or_cached(path, missing, tesseract, language, context)
     except InputError:
         if scanned:
             raise
@@ -95,6 +95,29 @@ def _with_ocr(
     if scanned and not any(p.text.strip() for p in merged):
         raise InputError("no text layer, and OCR found no text")
     return merged
+
+
+def _read_or_cached(
+    path: Path, missing: list[int], tesseract: Tesseract, language: str | None, context: ReadContext
+) -> list[PageText]:
+    """``missing`` pages read by OCR, or as read before (``ingest.ocr_cache``) when the same file was."""
+    cache = (
+        OcrCache(Path(context.ocr.cache_dir), context.sha256)
+        if context.ocr.cache_dir and context.sha256
+        else None
+    )
+    key = cache_key(tesseract, language, missing, DPI)
+    read = cache.get(key) if cache is not None else None
+    if read is not None:
+        if context.on_page is not None:
+            context.on_page(len(missing), len(missing))
+        return read
+    read = ocr_pdf(
+        path, missing, tesseract, language=language, detect=context.detect, on_page=context.on_page
+    )
+    if cache is not None:
+        cache.put(key, read)
+    return read
 
 
 def _worth_keeping(page: PageText) -> bool:

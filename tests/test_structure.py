@@ -398,6 +398,32 @@ def test_a_sentence_broken_after_a_footnote_mark_is_not_a_heading() -> None:
     assert [u.heading for u in doc.units()] == ["Background", "Methodology"]
 
 
+def test_quoted_lines_table_heads_and_sentence_ends_are_not_headings() -> None:
+    """Short stand-alone lines of a report that are not headings: what a colon introduces ("... reads
+    as follows:" / "Human trafficking"), a case name whose sentence goes on after a footnote mark ("R v Khan" /
+    "167" / "concerned ..."), and the end of a sentence in capitals ("... vitiated by" / "APOV?")."""
+    line = "The survey covered twelve States and their courts over a period of two years, and"
+    para = f"{line}\n{line}\nended with a report.\n"
+    text = (
+        f"1 Background\n{para}1.1 Switzerland\n{para}The Penal Code reads as follows:\nHuman trafficking\n"
+        f"Any person who trades in a human being is liable to a custodial sentence.\n{para}"
+        f"1.2 United Kingdom\nThe following cases bear on this question.\nR v Khan, Khan v Khan\n167\n"
+        f"concerned the exploitation of workers.\n{para}"
+        f"1.3 Consent\n{para}• Does the finding that consent was vitiated depend on the means used by\n"
+        f"APOV?\nHow can the concept be explained to juries and judges in cases of this kind?\n{para}"
+        f"CONCLUSIONS\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    assert [u.heading for u in doc.units()] == [
+        "Background",
+        "Switzerland",
+        "United Kingdom",
+        "Consent",
+        "CONCLUSIONS",
+    ]
+    assert "Human trafficking\nAny person" in doc.units()[1].text
+
+
 def test_report_outline_with_bare_chapter_numbers_and_wrapped_headings() -> None:
     """ "2 The concept ..." (no full stop) is a chapter when its "2.1" follows; "2.2 ... of the" /
     "definition" is one heading; "2.1" after "1.2" is taken even if its chapter line is not."""
@@ -445,6 +471,25 @@ def test_outline_sections_carry_the_sections_above_them_in_their_path() -> None:
         ("clause_2_2_1", ("2 – National practice", "2.2 – Moldova")),
         ("clause_3", ()),
         ("clause_3_1", ("3 – Conclusions",)),
+    ]
+
+
+def test_lettered_parts_hold_the_numbered_sections_that_follow_them() -> None:
+    """A report: "B. Department of Justice" printed right above its "2. Office of Justice Programs" is
+    a heading (not a form's field name), and a numbered section that follows a lettered part carries
+    it in its path."""
+    line = "The survey covered twelve States and their courts over a period of two years, and"
+    para = f"{line}\n{line}\nended with a report.\n"
+    text = (
+        f"Annual report\n\n{para}A. Department of Health\n{para}1. Capacity and leadership\n{para}"
+        f"B. Department of Justice\n2. Office of Justice Programs\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    assert [(u.label, u.heading, u.path) for u in doc.units()[1:]] == [
+        ("A. Department of Health", "Department of Health", ()),
+        ("1", "Capacity and leadership", ("A. Department of Health",)),
+        ("B. Department of Justice", "Department of Justice", ()),
+        ("2", "Office of Justice Programs", ("B. Department of Justice",)),
     ]
 
 

@@ -263,6 +263,28 @@ def test_unodc_issue_paper_outline(corpus_real: Path) -> None:
     assert heading["2.2"] == "The Trafficking in Persons Protocol and the “means” element of the definition"
     assert heading["3.1.2"] == "The Republic of Moldova" and numbered["3.1.2"].page_start == 39
     assert not any(u.heading.endswith(" the") for u in doc.units())  # "The mandate of the" is text
+    # a subsection says which country it is about; what a colon introduces, a case name and "APOV?"
+    # (the end of a question) are text, not headings
+    assert [" ".join(c.split()) for c in numbered["3.1.2.1"].path] == [
+        "3 – National Law and Practice: Overview",
+        "3.1 – States that have included abuse of vulnerability and related “means” within the definition",
+        "3.1.2 – The Republic of Moldova",
+    ]
+    assert not {"Art. 182", "APOV?", "R v Khan, Khan v Khan"} & {
+        " ".join(u.heading.split()) for u in doc.units()
+    }
+    assert "Art. 182" in " ".join(numbered["3.4.4"].text.split())
+
+
+def test_us_ag_guidelines_lettered_parts(corpus_real: Path) -> None:
+    """Guidelines whose Articles are chapters: a lettered part is cited "III.B" and carries its Article
+    in its path, and its numbered sections carry both."""
+    doc = parse_txt(corpus_real, "us_ag_guidelines_victim_witness_assistance_2022")
+    units = {u.label: u for u in doc.units()}
+    assert {f"III.{x}" for x in "ABCDEFGHIJKLM"} <= set(units)
+    assert units["III.D"].heading == "Harm" and units["III.D"].path == ("Article III – WHO IS A VICTIM",)
+    harm = next(u for u in doc.units() if u.heading == "Types of Harm")
+    assert harm.path == ("Article III – WHO IS A VICTIM", "III.D – Harm")
 
 
 def test_pk_act_sections_skip_contents(corpus_real: Path) -> None:

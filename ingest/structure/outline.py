@@ -57,7 +57,14 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
                 heading, end = f"{heading} {lines[i + 1].text}", i + 1
             out.append(Cand(i, "outline", "clause", m.group("num").rstrip("."), "", heading, end))
             i = end
-        elif 4 <= len(t) <= 90 and is_caps(t) and not toc_like(t) and t[0].isalpha() and t[-1] not in ".,;":
+        elif (
+            4 <= len(t) <= 90
+            and is_caps(t)
+            and not toc_like(t)
+            and t[0].isalpha()
+            and t[-1] not in ".,;"
+            and not _continues(lines, i)
+        ):
             end, heading = i, t
             while end + 1 < hi and is_caps(lines[end + 1].text) and end - i < 2:
                 end += 1
@@ -154,12 +161,25 @@ def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
         return False  # sentence broken after a footnote mark, not a heading
     prev = lines[i - 1] if i > 0 else None
     if prev is not None and prev.text and prev.page == lines[i].page:
-        if not prev.text.endswith(_ENDS_SENTENCE) and not prev.text.isdigit():
-            return False
+        # "... reads as follows:" / "Art. 182": what a colon introduces is quoted, not a heading
+        if not prev.text.endswith(_ENDS_SENTENCE) or prev.text.endswith(":"):
+            if not prev.text.isdigit():
+                return False
     j = next_nonblank(lines, i, limit=2)
+    if j is not None and j < hi and lines[j].text.isdigit():  # a footnote mark: the sentence goes on
+        j = next_nonblank(lines, j, limit=2)
     nxt = lines[j].text if j is not None and j < hi else ""
     # followed by a sentence, not by another heading (a title above "1. Introduction")
     return bool(nxt) and not lower_start(nxt) and not _BULLET_RE.match(nxt) and not _OUTLINE_RE.match(nxt)
+
+
+def _continues(lines: Sequence[Line], i: int) -> bool:
+    """Line ``i`` ends the sentence of the line before it ("... was vitiated by" / "APOV?")."""
+    prev = lines[i - 1] if i > 0 else None
+    if prev is None or not prev.text or prev.page != lines[i].page:
+        return False
+    words = prev.text.split()
+    return prev.text.endswith(",") or words[-1].casefold() in _OPEN_ENDS
 
 
 def _merge_adjacent(cands: list[Cand]) -> list[Cand]:
@@ -189,11 +209,12 @@ def _successor(prev: tuple[int, ...] | None, cur: tuple[int, ...]) -> bool:
 
 def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
     """Numbered headings that form an outline, plus unnumbered ones; at most ~3 per page.
-    A stand-alone line right before another heading (a form's field names) is not a heading."""
+    A stand-alone line right before another heading (a form's field names) is not a heading; a
+    lettered one is ("C. Department of Justice" / "1. Office of Justice Programs")."""
     cands = [
         c
         for n, c in enumerate(cands)
-        if not (c.family == "soft" and n + 1 < len(cands) and cands[n + 1].line <= c.end + 2)
+        if not (c.family == "soft" and not c.number and n + 1 < len(cands) and cands[n + 1].line <= c.end + 2)
     ]
     kept: list[Cand] = []
     prev: tuple[int, ...] | None = None

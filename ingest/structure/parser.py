@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.model import DocumentMeta, LegalDocument, PageText, Provision
 from ingest.structure.headings import Cand, preamble_heading
@@ -27,8 +27,9 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed again by the next ingest run, even when the file is
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
-PARSER_REVISION = 3  # 3: outline sections carry the sections above them in their path ("3 › 3.1"
-# for 3.1.2). 2: list items that run on are not headings; lettered parts ("IV.A"); report
+PARSER_REVISION = 4  # 4: in reports, a line a colon introduces, a case name whose sentence goes on
+# after a footnote mark, and capitals that end the line before's sentence are not headings. 3: outline
+# sections carry the sections above them in their path ("3 › 3.1" for 3.1.2). 2: list items that run on are not headings; lettered parts ("IV.A"); report
 # outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line; gazette
 # headings that run over lines to their ".–"
 
@@ -98,6 +99,8 @@ def _assemble(
     is_law = lawlike(meta, lines)
     counters = {"caps": 0, "annex": 0}
     sections: dict[str, str] = {}  # outline section number → its crumb, within the open container
+    part: list[str] = []  # the crumb of the open lettered part ("IV.C – Department of Justice")
+    host: list[Cand] = []  # the article of a guide that is split into parts ("Article III", then "A.")
     first = events[0].line if events else len(lines)
     pre = _preamble(lines, first, meta)
     if pre is not None:
@@ -118,6 +121,8 @@ def _assemble(
         if c.family in ("container", "roman"):
             close(CONTAINER_RANK[c.kind])
             sections.clear()
+            part.clear()
+            host.clear()
             num = id_number(c.number)
             pid = _unique(
                 "__".join([*(o.pid for o in stack[-1:]), f"{ID_PREFIX[c.kind]}_{num}"]), used, warnings
@@ -144,9 +149,16 @@ def _assemble(
         if c.family == "annex":
             close(-1)
             sections.clear()
+            part.clear()
+            host.clear()
         kind, label = _unit_label(c, mode, is_law)
-        if c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper():
-            outer = stack[-1].cand.number if stack else ""  # "A." under chapter IV is cited "IV.A"
+        lettered = c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper()
+        # a lettered part of the article split before it ("Article III" / "A. Introduction"), or a
+        # numbered section under such a part; unnumbered headings found in an article's text may be
+        # anything (a web page's headings after the "Section 28" it quotes), so they are not nested
+        inside = host if c.family == "split" and (lettered or (part and c.number)) else []
+        if lettered:  # "A." under chapter IV (or in a guide's Article IV) is cited "IV.A"
+            outer = inside[0].number if inside else (stack[-1].cand.number if stack else "")
             label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
         if c.family in ("caps", "soft", "split"):
             counters["caps"] += 1
@@ -161,9 +173,17 @@ def _assemble(
         if c.body_first:
             body = [Line(c.body_first, lines[c.line].page), *body]
         path = stack[-1].path if stack else ()
-        if kind == "clause" and _SECTION_NUMBER.match(c.number):
-            path = (*path, *_sections_above(c.number, sections))
+        if c.family == "unit":  # an article: the parts split out of it follow
+            sections.clear()
+            part.clear()
+            host[:] = [replace(c, heading=heading)]
+        path = (*path, *(_crumb(_unit_label(h, mode, is_law)[1], h.heading) for h in inside))
+        if kind == "clause" and _SECTION_NUMBER.match(c.number):  # under the open part and sections
+            path = (*path, *part, *_sections_above(c.number, sections))
             sections[c.number] = _crumb(label, heading)
+        elif lettered:  # "C. Department of Justice": its numbered sections "1.", "2." follow it
+            sections.clear()
+            part[:] = [_crumb(label, heading)]
         emit(_unit(pid, kind, c.number, label, heading, body, lines[c.line].page, path, label))
     close(-1)
     return tuple(top)
@@ -259,7 +279,8 @@ def _sections_above(number: str, sections: dict[str, str]) -> list[str]:
 
 
 def _crumb(label: str, heading: str) -> str:
-    return f"{label} – {heading}" if heading and label and heading != label else (label or heading)
+    """ "Chapter II – Prevention"; the label alone when it holds the heading ("C. Department of Justice")."""
+    return f"{label} – {heading}" if heading and label and not label.endswith(heading) else (label or heading)
 
 
 def _unique(pid: str, used: set[str], warnings: list[str]) -> str:

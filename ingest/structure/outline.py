@@ -162,9 +162,9 @@ def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
     prev = lines[i - 1] if i > 0 else None
     if prev is not None and prev.text and prev.page == lines[i].page:
         # "... reads as follows:" / "Art. 182": what a colon introduces is quoted, not a heading
-        if not prev.text.endswith(_ENDS_SENTENCE) or prev.text.endswith(":"):
-            if not prev.text.isdigit():
-                return False
+        ends = prev.text.endswith(_ENDS_SENTENCE) and not prev.text.endswith(":")
+        if not ends and not prev.text.isdigit():
+            return False
     j = next_nonblank(lines, i, limit=2)
     if j is not None and j < hi and lines[j].text.isdigit():  # a footnote mark: the sentence goes on
         j = next_nonblank(lines, j, limit=2)

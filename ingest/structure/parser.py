@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ingest.model import DocumentMeta, LegalDocument, PageText, Provision
 from ingest.structure.headings import Cand, preamble_heading
@@ -27,11 +27,15 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed again by the next ingest run, even when the file is
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
-PARSER_REVISION = 4  # 4: in reports, a line a colon introduces, a case name whose sentence goes on
-# after a footnote mark, and capitals that end the line before's sentence are not headings. 3: outline
-# sections carry the sections above them in their path ("3 › 3.1" for 3.1.2). 2: list items that run on are not headings; lettered parts ("IV.A"); report
-# outlines: "2 Title" chapters, "2.1" after "1.4", headings wrapped onto a second line; gazette
-# headings that run over lines to their ".–"
+PARSER_REVISION = 4
+# 4: a lettered part right above its first numbered section is a heading; numbered sections carry their
+#    lettered part in their path; a guide's Article split into lettered parts labels them "III.A";
+#    a line a colon introduces, a case name whose sentence goes on after a footnote mark, and
+#    capitals that end the line before's sentence are not headings.
+# 3: outline sections carry the sections above them in their path ("3 › 3.1" for 3.1.2).
+# 2: list items that run on are not headings; lettered parts ("IV.A"); report outlines: "2 Title"
+#    chapters, "2.1" after "1.4", headings wrapped onto a second line; gazette headings that run
+#    over lines to their ".–".
 
 # A section number of an outline ("3", "3.1.2"): its breadcrumb holds the numbered sections above it.
 _SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
@@ -49,6 +53,46 @@ class _Open:
     label: str
     path: tuple[str, ...]
     children: list[Provision] = field(default_factory=list)
+
+
+@dataclass
+class _Nesting:
+    """What a unit of a report or guide sits under besides its containers, for its path: the article a
+    guide splits into lettered parts ("Article III", then "A. Introduction", cited "III.A"), the open
+    lettered part ("IV.C – Department of Justice"), the open numbered sections ("3", "3.1" above 3.1.2)."""
+
+    host: tuple[str, str] | None = None  # (number, crumb) of the article split into parts
+    part: str = ""
+    sections: dict[str, str] = field(default_factory=dict)  # section number → crumb
+
+    def reset(self) -> None:
+        self.host, self.part = None, ""
+        self.sections.clear()
+
+    def host_of(self, c: Cand, lettered: bool) -> tuple[str, str] | None:
+        """The article ``c`` is a part of: a lettered part split out of it, or a numbered section under
+        such a part. Unnumbered headings found in an article's text may be anything (a web page's
+        headings after the "Section 28" it quotes): they are not nested."""
+        if c.family == "split" and (lettered or (self.part and c.number)):
+            return self.host
+        return None
+
+    def place(self, c: Cand, kind: str, crumb: str, lettered: bool) -> tuple[str, ...]:
+        """The crumbs above unit ``c`` (whose own crumb is ``crumb``) within its container; notes what
+        it opens."""
+        host = self.host_of(c, lettered)
+        above = [host[1]] if host else []
+        if c.family == "unit":  # an article: the parts split out of it follow
+            self.reset()
+            self.host = (c.number, crumb)
+        elif kind == "clause" and _SECTION_NUMBER.match(c.number):
+            above += [self.part] if self.part else []
+            above += _sections_above(c.number, self.sections)
+            self.sections[c.number] = crumb
+        elif lettered:
+            self.part = crumb
+            self.sections.clear()
+        return tuple(above)
 
 
 def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocument:
@@ -98,9 +142,7 @@ def _assemble(
     used: set[str] = set()
     is_law = lawlike(meta, lines)
     counters = {"caps": 0, "annex": 0}
-    sections: dict[str, str] = {}  # outline section number → its crumb, within the open container
-    part: list[str] = []  # the crumb of the open lettered part ("IV.C – Department of Justice")
-    host: list[Cand] = []  # the article of a guide that is split into parts ("Article III", then "A.")
+    nesting = _Nesting()
     first = events[0].line if events else len(lines)
     pre = _preamble(lines, first, meta)
     if pre is not None:
@@ -120,9 +162,7 @@ def _assemble(
         body = lines[c.end + 1 : stop]
         if c.family in ("container", "roman"):
             close(CONTAINER_RANK[c.kind])
-            sections.clear()
-            part.clear()
-            host.clear()
+            nesting.reset()
             num = id_number(c.number)
             pid = _unique(
                 "__".join([*(o.pid for o in stack[-1:]), f"{ID_PREFIX[c.kind]}_{num}"]), used, warnings
@@ -148,17 +188,12 @@ def _assemble(
             continue
         if c.family == "annex":
             close(-1)
-            sections.clear()
-            part.clear()
-            host.clear()
+            nesting.reset()
         kind, label = _unit_label(c, mode, is_law)
         lettered = c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper()
-        # a lettered part of the article split before it ("Article III" / "A. Introduction"), or a
-        # numbered section under such a part; unnumbered headings found in an article's text may be
-        # anything (a web page's headings after the "Section 28" it quotes), so they are not nested
-        inside = host if c.family == "split" and (lettered or (part and c.number)) else []
         if lettered:  # "A." under chapter IV (or in a guide's Article IV) is cited "IV.A"
-            outer = inside[0].number if inside else (stack[-1].cand.number if stack else "")
+            host = nesting.host_of(c, lettered)
+            outer = host[0] if host else (stack[-1].cand.number if stack else "")
             label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
         if c.family in ("caps", "soft", "split"):
             counters["caps"] += 1
@@ -172,18 +207,7 @@ def _assemble(
         heading = c.heading or margin.get(c.line, "")
         if c.body_first:
             body = [Line(c.body_first, lines[c.line].page), *body]
-        path = stack[-1].path if stack else ()
-        if c.family == "unit":  # an article: the parts split out of it follow
-            sections.clear()
-            part.clear()
-            host[:] = [replace(c, heading=heading)]
-        path = (*path, *(_crumb(_unit_label(h, mode, is_law)[1], h.heading) for h in inside))
-        if kind == "clause" and _SECTION_NUMBER.match(c.number):  # under the open part and sections
-            path = (*path, *part, *_sections_above(c.number, sections))
-            sections[c.number] = _crumb(label, heading)
-        elif lettered:  # "C. Department of Justice": its numbered sections "1.", "2." follow it
-            sections.clear()
-            part[:] = [_crumb(label, heading)]
+        path = (*(stack[-1].path if stack else ()), *nesting.place(c, kind, _crumb(label, heading), lettered))
         emit(_unit(pid, kind, c.number, label, heading, body, lines[c.line].page, path, label))
     close(-1)
     return tuple(top)

@@ -278,12 +278,13 @@ def test_unodc_issue_paper_outline(corpus_real: Path) -> None:
 
 def test_us_ag_guidelines_lettered_parts(corpus_real: Path) -> None:
     """Guidelines whose Articles are chapters: a lettered part is cited "III.B" and carries its Article
-    in its path, and its numbered sections carry both."""
+    in its path, and its numbered sections carry both ("III.D.2")."""
     doc = parse_txt(corpus_real, "us_ag_guidelines_victim_witness_assistance_2022")
     units = {u.label: u for u in doc.units()}
     assert {f"III.{x}" for x in "ABCDEFGHIJKLM"} <= set(units)
     assert units["III.D"].heading == "Harm" and units["III.D"].path == ("Article III – WHO IS A VICTIM",)
     harm = next(u for u in doc.units() if u.heading == "Types of Harm")
+    assert (harm.label, harm.number) == ("III.D.2", "2")
     assert harm.path == ("Article III – WHO IS A VICTIM", "III.D – Harm")
 
 

@@ -27,7 +27,8 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed again by the next ingest run, even when the file is
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
-PARSER_REVISION = 4
+PARSER_REVISION = 5
+# 5: a numbered section under a lettered part is cited with it ("IV.C.1", "III.D.2").
 # 4: a lettered part right above its first numbered section is a heading; numbered sections carry their
 #    lettered part in their path; a guide's Article split into lettered parts labels them "III.A";
 #    a line a colon introduces, a case name whose sentence goes on after a footnote mark, and
@@ -57,42 +58,45 @@ class _Open:
 
 @dataclass
 class _Nesting:
-    """What a unit of a report or guide sits under besides its containers, for its path: the article a
-    guide splits into lettered parts ("Article III", then "A. Introduction", cited "III.A"), the open
-    lettered part ("IV.C – Department of Justice"), the open numbered sections ("3", "3.1" above 3.1.2)."""
+    """What a unit of a report or guide sits under besides its containers: the article a guide splits
+    into lettered parts ("Article III", then "A. Introduction", cited "III.A"), the open lettered part
+    ("IV.C – Department of Justice"; its numbered sections are cited "IV.C.1"), the open numbered
+    sections ("3", "3.1" above 3.1.2)."""
 
     host: tuple[str, str] | None = None  # (number, crumb) of the article split into parts
-    part: str = ""
+    part: tuple[str, str] | None = None  # (citation prefix "IV.C", crumb) of the open lettered part
     sections: dict[str, str] = field(default_factory=dict)  # section number → crumb
 
     def reset(self) -> None:
-        self.host, self.part = None, ""
+        self.host, self.part = None, None
         self.sections.clear()
 
-    def host_of(self, c: Cand, lettered: bool) -> tuple[str, str] | None:
-        """The article ``c`` is a part of: a lettered part split out of it, or a numbered section under
-        such a part. Unnumbered headings found in an article's text may be anything (a web page's
-        headings after the "Section 28" it quotes): they are not nested."""
-        if c.family == "split" and (lettered or (self.part and c.number)):
-            return self.host
-        return None
-
-    def place(self, c: Cand, kind: str, crumb: str, lettered: bool) -> tuple[str, ...]:
-        """The crumbs above unit ``c`` (whose own crumb is ``crumb``) within its container; notes what
-        it opens."""
-        host = self.host_of(c, lettered)
+    def place(
+        self, c: Cand, kind: str, label: str, heading: str, container: str
+    ) -> tuple[tuple[str, ...], str]:
+        """(the crumbs above unit ``c`` within its container, its label); notes what it opens.
+        ``container``: the number of the open container ("IV")."""
+        lettered = c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper()
+        # Only a lettered part, or a numbered section under one, belongs to the article split before
+        # it: unnumbered headings found in an article's text may be anything (a web page's headings
+        # after the "Section 28" it quotes).
+        host = self.host if c.family == "split" and (lettered or (self.part and c.number)) else None
         above = [host[1]] if host else []
-        if c.family == "unit":  # an article: the parts split out of it follow
-            self.reset()
-            self.host = (c.number, crumb)
-        elif kind == "clause" and _SECTION_NUMBER.match(c.number):
-            above += [self.part] if self.part else []
-            above += _sections_above(c.number, self.sections)
-            self.sections[c.number] = crumb
-        elif lettered:
-            self.part = crumb
+        if lettered:  # "A." under chapter IV (or in a guide's Article IV) is cited "IV.A"
+            outer = host[0] if host else container
+            label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
+            self.part = (f"{outer}.{c.number}" if outer else c.number, _crumb(label, heading))
             self.sections.clear()
-        return tuple(above)
+        elif c.family == "unit":  # an article: the parts split out of it follow
+            self.reset()
+            self.host = (c.number, _crumb(label, heading))
+        elif kind == "clause" and _SECTION_NUMBER.match(c.number):
+            if self.part:
+                above.append(self.part[1])
+                label = f"{self.part[0]}.{c.number}"
+            above += _sections_above(c.number, self.sections)
+            self.sections[c.number] = _crumb(label, heading)
+        return tuple(above), label
 
 
 def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocument:
@@ -190,11 +194,6 @@ def _assemble(
             close(-1)
             nesting.reset()
         kind, label = _unit_label(c, mode, is_law)
-        lettered = c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper()
-        if lettered:  # "A." under chapter IV (or in a guide's Article IV) is cited "IV.A"
-            host = nesting.host_of(c, lettered)
-            outer = host[0] if host else (stack[-1].cand.number if stack else "")
-            label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
         if c.family in ("caps", "soft", "split"):
             counters["caps"] += 1
             local = f"clause_h{counters['caps']}"
@@ -207,7 +206,8 @@ def _assemble(
         heading = c.heading or margin.get(c.line, "")
         if c.body_first:
             body = [Line(c.body_first, lines[c.line].page), *body]
-        path = (*(stack[-1].path if stack else ()), *nesting.place(c, kind, _crumb(label, heading), lettered))
+        above, label = nesting.place(c, kind, label, heading, stack[-1].cand.number if stack else "")
+        path = (*(stack[-1].path if stack else ()), *above)
         emit(_unit(pid, kind, c.number, label, heading, body, lines[c.line].page, path, label))
     close(-1)
     return tuple(top)

@@ -493,6 +493,34 @@ def test_lettered_parts_hold_the_numbered_sections_that_follow_them() -> None:
     ]
 
 
+def test_a_guides_article_split_into_lettered_parts_and_their_sections() -> None:
+    """A guide's long Article II with parts "A.", "B.", "C.": each part is cited "II.B", its sections
+    number from 1 again ("II.C.1" after "II.B.2"), a long section heading followed by its first
+    lettered item ("a. Statement of purpose") is a heading, not a list item that runs on, and a table's
+    "TOTAL 3,889" is not a heading."""
+    line = "The survey covered twelve States and their courts over a period of two years, and"
+    para = f"{line}\n{line}\nended with a report.\n\n"
+    block = para * 45
+    long = "2. Victims of Domestic Violence, Sexual Assault, Stalking, and Human Trafficking"
+    text = (
+        f"Article I\nGENERAL\n{para}Article II\nWHO IS A VICTIM\n"
+        f"A. Introduction\n{block}B. Harm\n1. Direct harm\n{block}{long}\na. Statement of purpose\n{block}"
+        f"C. Specific populations\n1. Child victims\n{block}2. Older victims\nTOTAL 3,889\n{block}"
+        f"Article III\nRIGHTS\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="g", doc_type="guide"))
+    article = "Article II – WHO IS A VICTIM"
+    assert [(u.label, u.path) for u in doc.units() if u.kind == "clause"] == [
+        ("II.A", (article,)),
+        ("II.B", (article,)),
+        ("II.B.1", (article, "II.B – Harm")),
+        ("II.B.2", (article, "II.B – Harm")),
+        ("II.C", (article,)),
+        ("II.C.1", (article, "II.C – Specific populations")),
+        ("II.C.2", (article, "II.C – Specific populations")),
+    ]
+
+
 def test_gazette_run_in_headings_over_several_lines() -> None:
     """ "10. Duty of" / "7" (a footnote mark) / "[Officer] and others designated by" / "him.– (1) The ...":
     the heading runs to the ".–", and what follows it is the body."""

@@ -282,6 +282,7 @@ def test_us_ag_guidelines_lettered_parts(corpus_real: Path) -> None:
     doc = parse_txt(corpus_real, "us_ag_guidelines_victim_witness_assistance_2022")
     units = {u.label: u for u in doc.units()}
     assert {f"III.{x}" for x in "ABCDEFGHIJKLM"} <= set(units)
+    assert [units[f"III.L.{n}"].page_start for n in range(1, 9)] == [33, 41, 45, 48, 50, 50, 51, 52]
     assert units["III.D"].heading == "Harm" and units["III.D"].path == ("Article III – WHO IS A VICTIM",)
     harm = next(u for u in doc.units() if u.heading == "Types of Harm")
     assert (harm.label, harm.number) == ("III.D.2", "2")

@@ -22,6 +22,8 @@ _BULLET_RE = re.compile(r"^[-–•·*▪●○◦]")
 _BARE_RE = re.compile(r"^(?P<num>[1-9]\d?)\s+(?P<rest>[A-Z].{1,100})$")  # "2 The concept in ..."
 _LIST_MARK_RE = re.compile(r"^(?:\(?[a-z0-9]{1,4}[.)]\s|[-–•·*▪●○◦])")  # "a. ", "(ii) ", "• "
 _LETTER_RE = re.compile(r"^[A-Z]\.\s+[A-Z]")  # "A. Introduction" in guidelines
+# A line ending in an amount ("TOTAL 3,889", "Price Rs. 1.10") is a table row or a price, not a heading.
+_AMOUNT_END = re.compile(r"\d[\d,]*[.,]\d+$")
 _ENDS_SENTENCE = (".", ":", "!", "?", "”", '"', ")", "’")
 # Words a heading does not end with: the sentence goes on on the next line.
 _OPEN_ENDS = frozenset(
@@ -63,6 +65,7 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             and not toc_like(t)
             and t[0].isalpha()
             and t[-1] not in ".,;"
+            and not _AMOUNT_END.search(t)
             and not _continues(lines, i)
         ):
             end, heading = i, t
@@ -117,6 +120,8 @@ def _wrapped_item(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
     block = _block(lines, i, hi)
     if len(block) < 2 or len(lines[i].text) < 0.6 * width:
         return False
+    if _LIST_MARK_RE.match(block[1]):  # "2. Victims of Domestic Violence ..." / "a. Statement of Purpose"
+        return False  # a heading whose first lettered item follows
     if lower_start(block[1]):
         return not _runs_on(lines, i, hi, width)
     last = block[-1].rstrip()
@@ -155,7 +160,7 @@ def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
     t = lines[i].text
     if not t or not title_like(t, max_len=80) or len(t) >= 0.6 * width or len(t.split()) > 12:
         return False
-    if _BULLET_RE.match(t) or not t[0].isalpha() or t.casefold() in _NOT_HEADINGS:
+    if _BULLET_RE.match(t) or not t[0].isalpha() or t.casefold() in _NOT_HEADINGS or _AMOUNT_END.search(t):
         return False
     if t.split()[-1].casefold() in _OPEN_ENDS:  # "The mandate of the" / "COP originally applied ...": a
         return False  # sentence broken after a footnote mark, not a heading
@@ -218,14 +223,16 @@ def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
     ]
     kept: list[Cand] = []
     prev: tuple[int, ...] | None = None
+    restart = False  # after a lettered part, its sections may number from 1 again
     for c in cands:
         if not c.number[:1].isdigit():  # unnumbered, or lettered ("A. Prevention ...")
             kept.append(c)
+            restart = restart or bool(c.number)
             continue
         cur = tuple(int(p) for p in c.number.split("."))
-        if _successor(prev, cur):
+        if _successor(prev, cur) or (restart and cur == (1,)):
             kept.append(c)
-            prev = cur
+            prev, restart = cur, False
     limit = max(30, 3 * pages)
     for drop in ("soft", "deep", "caps"):
         if len(kept) <= limit:

@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed again by the next ingest run, even when the file is
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
-PARSER_REVISION = 5
+PARSER_REVISION = 6
+# 6: sections number from 1 again under each lettered part; a long numbered heading followed by its
+#    first lettered item ("a. ...") is a heading; a line ending in an amount ("TOTAL 3,889") is not.
 # 5: a numbered section under a lettered part is cited with it ("IV.C.1", "III.D.2").
 # 4: a lettered part right above its first numbered section is a heading; numbered sections carry their
 #    lettered part in their path; a guide's Article split into lettered parts labels them "III.A";

@@ -54,6 +54,9 @@ class Hit:
     snippet: Snippet
     citation: str
     matched: str = field(default="", compare=False)  # "reference" when pinned by a named provision
+    # the page of the part that matched best, within page_start–page_end: where a provision of many
+    # pages (an annex, a long definitions article) is opened and what the text output points to
+    best_page: int = field(default=0, compare=False)
 
     @property
     def key(self) -> str:
@@ -111,12 +114,16 @@ def group_chunks(
     for key in order:
         sc = best[key]
         chunks = fetched.get(key) or found[key]
-        hits.append(make_hit(sc.stored.meta, sorted(chunks, key=lambda c: c.part), sc.score, query))
+        ordered = sorted(chunks, key=lambda c: c.part)
+        hits.append(make_hit(sc.stored.meta, ordered, sc.score, query, best_page=sc.stored.chunk.page_start))
     return hits
 
 
-def make_hit(meta: Any, chunks: Sequence[Any], score: float, query: str, matched: str = "") -> Hit:
-    """One hit from a document's metadata and the (ordered) chunks of one provision."""
+def make_hit(
+    meta: Any, chunks: Sequence[Any], score: float, query: str, matched: str = "", best_page: int = 0
+) -> Hit:
+    """One hit from a document's metadata and the (ordered) chunks of one provision; ``best_page``: the
+    page where the part that matched best starts (else the provision's first page)."""
     first = chunks[0]
     text = "\n".join(c.text for c in chunks) if len(chunks) > 1 else first.text
     page_start = min((c.page_start for c in chunks if c.page_start > 0), default=0)
@@ -148,4 +155,5 @@ def make_hit(meta: Any, chunks: Sequence[Any], score: float, query: str, matched
             number=first.number,
         ),
         matched=matched,
+        best_page=best_page if page_start <= best_page <= page_end else page_start,
     )

@@ -94,6 +94,38 @@ def test_split_provision_is_one_hit_with_whole_text(engine: SearchEngine) -> Non
             assert s.chunk.text[:80] in hit.text
 
 
+def test_a_provision_of_many_pages_opens_where_it_matched(corpus_real: Path, tmp_path: Path) -> None:
+    """A hit on a provision of several pages (the Model Law's definitions, pp. 10–24) keeps its page
+    span and citation, and points to the page of the part that matched: a sentence from a later part
+    lands on that part's page."""
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    built = build_index(
+        corpus_files(corpus_real, ["unodc_model_law_tip_2009"]),
+        tmp_path,
+        model="minilm",
+        cache_dir=EVAL_CACHE / "cache",
+    )
+    try:
+        engine = built.engine()
+        stored = [x.chunk for x in engine.index.chunks("unodc_model_law_tip_2009")]
+        first_page = {
+            c.provision_id: min(x.page_start for x in stored if x.provision_id == c.provision_id)
+            for c in stored
+        }
+        late = next(
+            c for c in stored if c.kind == "article" and c.page_start > first_page[c.provision_id] + 1
+        )
+        words = " ".join(late.text.split()[5:25])
+        hits = _search(engine, words, top_k=5, mode="keyword")
+        hit = next(h for h in hits if h.provision_id == late.provision_id)
+        assert hit.page_start == first_page[late.provision_id] < late.page_start <= hit.page_end
+        assert hit.best_page == late.page_start
+        assert hit.citation.endswith(f"pp. {hit.page_start}–{hit.page_end}")
+    finally:
+        built.close()
+
+
 @pytest.mark.parametrize(
     ("query", "source", "number"),
     [

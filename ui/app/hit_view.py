@@ -42,9 +42,10 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
         st.markdown(text_html(hit.text), unsafe_allow_html=True)
         return
     page = hit.page_start
-    if hit.page_end > hit.page_start:
+    if hit.page_end > hit.page_start:  # opened where the best-matching part is
+        first = hit.best_page or hit.page_start
         page = st.number_input(
-            "Page", min_value=hit.page_start, max_value=hit.page_end, value=hit.page_start, key=f"pg:{key}"
+            "Page", min_value=hit.page_start, max_value=hit.page_end, value=first, key=f"pg:{key}"
         )
     try:
         with st.spinner("Finding the provision on the page…"):

@@ -340,3 +340,34 @@ def test_summary_items_and_coverage_rows() -> None:
     assert rows[0]["draft provisions"] == "Article 9"
     assert rows[1]["draft provisions"] == "—"  # a missing obligation names no provision
     assert [r["status"] for r in compare_rows.coverage_rows(report, ["missing"])] == ["missing"]
+
+
+def test_show_outline_nests_sections_without_repeating_them() -> None:
+    """`ctkb show`: a report's sections indent under the section above them, which is printed once (as
+    a provision, not again as a level); a lettered label that holds its heading is not doubled."""
+    from ui.render import outline_text
+
+    def chunk(pid: str, label: str, heading: str, path: tuple[str, ...], page: int) -> SimpleNamespace:
+        c = SimpleNamespace(
+            provision_id=pid, kind="clause", number="", label=label, heading=heading, path=path
+        )
+        return SimpleNamespace(chunk=SimpleNamespace(**vars(c), page_start=page, page_end=page))
+
+    chapter, egypt = "3 – National practice", "3.1 – Egypt"
+    chunks = [
+        chunk("a", "3", "National practice", (), 36),
+        chunk("b", "3.1", "Egypt", (chapter,), 37),
+        chunk("c", "3.1.1", "Understanding of the law", (chapter, egypt), 38),
+        chunk("d", "3.2", "Moldova", (chapter,), 39),
+        chunk("e", "C. Department of Justice", "Department of Justice", (), 40),
+    ]
+    record = SimpleNamespace(
+        meta=SimpleNamespace(title="Issue paper", doc_id="paper", pages=40), provisions=5
+    )
+    assert outline_text(record, chunks).splitlines()[1:] == [
+        "  3 – National practice  (p. 36)",
+        "    3.1 – Egypt  (p. 37)",
+        "      3.1.1 – Understanding of the law  (p. 38)",
+        "    3.2 – Moldova  (p. 39)",
+        "  C. Department of Justice  (p. 40)",
+    ]

@@ -75,17 +75,20 @@ def outline_text(record: Any, chunks: Sequence[Any]) -> str:
     m = record.meta
     lines = [f"{m.title} [{m.doc_id}] — {record.provisions} provisions, {m.pages} pages"]
     current: tuple[str, ...] = ()
+    shown = ""  # the last provision's own line, which a section's children have in their path
     for p in outline_json(chunks):
         path = tuple(p["path"])
         if path != current:
-            # print only the container levels that changed
+            # print only the container levels that changed (not the section just printed as a provision)
             common = 0
             while common < min(len(path), len(current)) and path[common] == current[common]:
                 common += 1
             for depth in range(common, len(path)):
-                lines.append("  " * (depth + 1) + path[depth])
+                if not (depth == len(current) and path[depth] == shown):
+                    lines.append("  " * (depth + 1) + path[depth])
             current = path
         label = p["label"] or p["kind"].title()
-        heading = f" – {p['heading']}" if p["heading"] else ""
-        lines.append("  " * (len(path) + 1) + f"{label}{heading}  ({_pages(p['page_start'], p['page_end'])})")
+        heading = p["heading"]
+        shown = f"{label} – {heading}" if heading and not label.endswith(heading) else label
+        lines.append("  " * (len(path) + 1) + f"{shown}  ({_pages(p['page_start'], p['page_end'])})")
     return "\n".join(lines)

@@ -42,12 +42,14 @@ def test_card_escapes_every_field() -> None:
     hit = SimpleNamespace(
         heading=EVIL,
         citation=EVIL,
+        path=(EVIL, "3.1 – Egypt"),
         score=0.5,
         snippet=SimpleNamespace(text=EVIL, marks=((1, 7),)),
     )
     out = markup.card_html(hit)
     assert "<script" not in out and "<img" not in out
-    assert out.count("&lt;script&gt;") == 2  # citation and heading
+    assert out.count("&lt;script&gt;") == 3  # citation, path and heading
+    assert "› 3.1 – Egypt</div>" in out  # where the provision sits
     assert "&lt;<mark>script</mark>&gt;" in out  # the snippet, marked inside the escaped text
 
 

@@ -20,6 +20,7 @@ CSS = (
     "<style>"
     ".ctkb-card{border:1px solid rgba(128,128,128,.35);border-radius:.5rem;padding:.6rem .8rem;margin:.2rem 0}"
     ".ctkb-cite{font-weight:600}.ctkb-head{font-style:italic;margin:.15rem 0}"
+    ".ctkb-path{font-size:.85rem;opacity:.75}"
     ".ctkb-score{float:right;font-size:.8rem;opacity:.7}"
     ".ctkb-card mark,.ctkb-prov mark{background:#fde68a;color:inherit;padding:0 .1em;border-radius:.15em}"
     ".ctkb-prov{white-space:normal;line-height:1.5}"
@@ -82,13 +83,16 @@ def snippet_html(snippet: Any) -> str:
 
 
 def card_html(hit: Any) -> str:
-    """A result card: citation, heading, highlighted snippet, score."""
+    """A result card: citation, where the provision sits (its chapter, the sections above it), heading,
+    highlighted snippet, score."""
+    path = getattr(hit, "path", ())
+    where = f'<div class="ctkb-path">{esc(" › ".join(path))}</div>' if path else ""
     heading = f'<div class="ctkb-head">{esc(hit.heading)}</div>' if hit.heading else ""
     return (
         '<div class="ctkb-card">'
         f'<span class="ctkb-score">score {hit.score:.3f}</span>'
         f'<div class="ctkb-cite">{esc(hit.citation)}</div>'
-        f"{heading}"
+        f"{where}{heading}"
         f'<div class="ctkb-snip">{snippet_html(hit.snippet)}</div>'
         "</div>"
     )

@@ -521,6 +521,27 @@ def test_a_guides_article_split_into_lettered_parts_and_their_sections() -> None
     ]
 
 
+def test_paragraphs_numbered_through_a_report_keep_their_labels_under_a_lettered_part() -> None:
+    """A report whose paragraphs run 1, 2, 3 … through the document, with lettered parts between them:
+    a paragraph under "B." sits in it (path) but is still cited "Paragraph 2", not "B.2"."""
+    line = "The survey covered twelve States and their courts over a period of two years, and"
+    para = f"{line}\n{line}\nended with a report.\n\n"
+    block = para * 35
+    text = (
+        f"1. The Committee adopted this general comment.\n{block}A. Identification of victims\n\n{block}"
+        f"B. Referral of victims\n\n{block}"
+        f"2. States should identify victims promptly.\n{para}3. States should refer victims.\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="gc", doc_type="report"))
+    assert [(u.label, u.path) for u in doc.units()] == [
+        ("Paragraph 1", ()),
+        ("A. Identification of victims", ()),
+        ("B. Referral of victims", ()),
+        ("Paragraph 2", ("B. Referral of victims",)),
+        ("Paragraph 3", ("B. Referral of victims",)),
+    ]
+
+
 def test_gazette_run_in_headings_over_several_lines() -> None:
     """ "10. Duty of" / "7" (a footnote mark) / "[Officer] and others designated by" / "him.– (1) The ...":
     the heading runs to the ".–", and what follows it is the body."""

@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # indexed by an older revision are parsed again by the next ingest run, even when the file is
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
-PARSER_REVISION = 6
+PARSER_REVISION = 7
+# 7: paragraphs numbered through a document keep their labels under a lettered part (only sections
+#    that number from 1 again are cited with the part).
 # 6: sections number from 1 again under each lettered part; a long numbered heading followed by its
 #    first lettered item ("a. ...") is a heading; a line ending in an amount ("TOTAL 3,889") is not.
 # 5: a numbered section under a lettered part is cited with it ("IV.C.1", "III.D.2").
@@ -67,10 +69,11 @@ class _Nesting:
 
     host: tuple[str, str] | None = None  # (number, crumb) of the article split into parts
     part: tuple[str, str] | None = None  # (citation prefix "IV.C", crumb) of the open lettered part
+    restarts: bool | None = None  # whether the part's sections number from 1 (None: none seen yet)
     sections: dict[str, str] = field(default_factory=dict)  # section number → crumb
 
     def reset(self) -> None:
-        self.host, self.part = None, None
+        self.host, self.part, self.restarts = None, None, None
         self.sections.clear()
 
     def place(
@@ -88,6 +91,7 @@ class _Nesting:
             outer = host[0] if host else container
             label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
             self.part = (f"{outer}.{c.number}" if outer else c.number, _crumb(label, heading))
+            self.restarts = None
             self.sections.clear()
         elif c.family == "unit":  # an article: the parts split out of it follow
             self.reset()
@@ -95,7 +99,10 @@ class _Nesting:
         elif kind == "clause" and _SECTION_NUMBER.match(c.number):
             if self.part:
                 above.append(self.part[1])
-                label = f"{self.part[0]}.{c.number}"
+                if self.restarts is None:
+                    self.restarts = c.number.split(".")[0] == "1"
+                if self.restarts:  # "IV.C.1"; paragraphs numbered through the document keep theirs
+                    label = f"{self.part[0]}.{c.number}"
             above += _sections_above(c.number, self.sections)
             self.sections[c.number] = _crumb(label, heading)
         return tuple(above), label

@@ -28,8 +28,8 @@ from ingest.structure.subparts import build_subparts
 # unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
 # (their ids might not match the index).
 PARSER_REVISION = 7
-# 7: paragraphs numbered through a document keep their labels under a lettered part (only sections
-#    that number from 1 again are cited with the part).
+# 7: paragraphs numbered through a document keep their labels under a lettered part (sections are
+#    cited with the part only where they number from 1 again under each part).
 # 6: sections number from 1 again under each lettered part; a long numbered heading followed by its
 #    first lettered item ("a. ...") is a heading; a line ending in an amount ("TOTAL 3,889") is not.
 # 5: a numbered section under a lettered part is cited with it ("IV.C.1", "III.D.2").
@@ -69,11 +69,11 @@ class _Nesting:
 
     host: tuple[str, str] | None = None  # (number, crumb) of the article split into parts
     part: tuple[str, str] | None = None  # (citation prefix "IV.C", crumb) of the open lettered part
-    restarts: bool | None = None  # whether the part's sections number from 1 (None: none seen yet)
+    renumbered: bool = False  # the document's sections number from 1 again under each lettered part
     sections: dict[str, str] = field(default_factory=dict)  # section number → crumb
 
     def reset(self) -> None:
-        self.host, self.part, self.restarts = None, None, None
+        self.host, self.part = None, None
         self.sections.clear()
 
     def place(
@@ -81,7 +81,7 @@ class _Nesting:
     ) -> tuple[tuple[str, ...], str]:
         """(the crumbs above unit ``c`` within its container, its label); notes what it opens.
         ``container``: the number of the open container ("IV")."""
-        lettered = c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper()
+        lettered = _lettered(c)
         # Only a lettered part, or a numbered section under one, belongs to the article split before
         # it: unnumbered headings found in an article's text may be anything (a web page's headings
         # after the "Section 28" it quotes).
@@ -91,7 +91,6 @@ class _Nesting:
             outer = host[0] if host else container
             label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
             self.part = (f"{outer}.{c.number}" if outer else c.number, _crumb(label, heading))
-            self.restarts = None
             self.sections.clear()
         elif c.family == "unit":  # an article: the parts split out of it follow
             self.reset()
@@ -99,13 +98,31 @@ class _Nesting:
         elif kind == "clause" and _SECTION_NUMBER.match(c.number):
             if self.part:
                 above.append(self.part[1])
-                if self.restarts is None:
-                    self.restarts = c.number.split(".")[0] == "1"
-                if self.restarts:  # "IV.C.1"; paragraphs numbered through the document keep theirs
+                if self.renumbered:  # "IV.C.1"; paragraphs numbered through the document keep theirs
                     label = f"{self.part[0]}.{c.number}"
             above += _sections_above(c.number, self.sections)
             self.sections[c.number] = _crumb(label, heading)
         return tuple(above), label
+
+
+def _lettered(c: Cand) -> bool:
+    """A lettered part of a report or guide ("C. Department of Justice")."""
+    return c.family in ("soft", "split") and len(c.number) == 1 and c.number.isupper()
+
+
+def _renumbered(events: Sequence[Cand]) -> bool:
+    """Whether the sections after lettered parts number from 1 again under each part ("IV.A" 1–5,
+    "IV.B" 1–5) rather than run through the document (a general comment's paragraphs 31, 32 … with
+    parts between them): some part but the first starts at 1, or the only one does."""
+    firsts: list[str] = []
+    waiting = False
+    for c in events:
+        if _lettered(c):
+            waiting = True
+        elif waiting and _SECTION_NUMBER.match(c.number):
+            firsts.append(c.number.split(".")[0])
+            waiting = False
+    return "1" in firsts[1:] or firsts == ["1"]
 
 
 def parse_document(pages: Sequence[PageText], meta: DocumentMeta) -> LegalDocument:
@@ -155,7 +172,7 @@ def _assemble(
     used: set[str] = set()
     is_law = lawlike(meta, lines)
     counters = {"caps": 0, "annex": 0}
-    nesting = _Nesting()
+    nesting = _Nesting(renumbered=_renumbered(events))
     first = events[0].line if events else len(lines)
     pre = _preamble(lines, first, meta)
     if pre is not None:

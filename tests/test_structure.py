@@ -22,6 +22,11 @@ def labels(doc: LegalDocument) -> list[str]:
     return [u.label for u in doc.numbered_units()]
 
 
+# A report's body paragraph: two full lines that run on, then a short one (outline tests).
+REPORT_LINE = "The survey covered twelve States and their courts over a period of two years, and"
+REPORT_PARA = f"{REPORT_LINE}\n{REPORT_LINE}\nended with a report.\n"
+
+
 # (text, expected unit labels) — one row per case, the comment says what it guards.
 HEADING_CASES = [
     # treaty style: number line, heading on the next line
@@ -402,8 +407,7 @@ def test_quoted_lines_table_heads_and_sentence_ends_are_not_headings() -> None:
     """Short stand-alone lines of a report that are not headings: what a colon introduces ("... reads
     as follows:" / "Human trafficking"), a case name whose sentence goes on after a footnote mark ("R v Khan" /
     "167" / "concerned ..."), and the end of a sentence in capitals ("... vitiated by" / "APOV?")."""
-    line = "The survey covered twelve States and their courts over a period of two years, and"
-    para = f"{line}\n{line}\nended with a report.\n"
+    para = REPORT_PARA
     text = (
         f"1 Background\n{para}1.1 Switzerland\n{para}The Penal Code reads as follows:\nHuman trafficking\n"
         f"Any person who trades in a human being is liable to a custodial sentence.\n{para}"
@@ -427,8 +431,7 @@ def test_quoted_lines_table_heads_and_sentence_ends_are_not_headings() -> None:
 def test_report_outline_with_bare_chapter_numbers_and_wrapped_headings() -> None:
     """ "2 The concept ..." (no full stop) is a chapter when its "2.1" follows; "2.2 ... of the" /
     "definition" is one heading; "2.1" after "1.2" is taken even if its chapter line is not."""
-    line = "The survey covered twelve States and their courts over a period of two years, and"
-    para = f"{line}\n{line}\nended with a report.\n"
+    para = REPORT_PARA
     text = (
         f"1 Background\n{para}1.1 Context of this study\n{para}1.2 Mandate\n{para}"
         f"2 The concept in international law and policy\n{para}2.1 Introduction\n{para}"
@@ -453,8 +456,7 @@ def test_outline_sections_carry_the_sections_above_them_in_their_path() -> None:
     """ "2.1.1 Understanding" under "2.1 Egypt" under "2 Practice": a hit on it must say which country
     it is about. Units stay side by side (ids unchanged); a section that is not above ("2.1" for
     "2.2.1") is closed."""
-    line = "The survey covered twelve States and their courts over a period of two years, and"
-    para = f"{line}\n{line}\nended with a report.\n"
+    para = REPORT_PARA
     text = (
         f"1 Background\n{para}1.1 Context\n{para}"
         f"2 National practice\n{para}2.1 Egypt\n{para}2.1.1 Understanding of the law\n{para}"
@@ -479,8 +481,7 @@ def test_lettered_parts_hold_the_numbered_sections_that_follow_them() -> None:
     a heading (not a form's field name); sections that number from 1 again under each lettered part
     carry it in their path and their citation label ("B.1"; "IV.C.1" in chapter IV), their number
     stays "1"."""
-    line = "The survey covered twelve States and their courts over a period of two years, and"
-    para = f"{line}\n{line}\nended with a report.\n"
+    para = REPORT_PARA
     text = (
         f"Annual report\n\n{para}A. Department of Health\n{para}1. Capacity and leadership\n{para}"
         f"B. Department of Justice\n1. Office of Justice Programs\n{para}"
@@ -499,8 +500,7 @@ def test_a_guides_article_split_into_lettered_parts_and_their_sections() -> None
     number from 1 again ("II.C.1" after "II.B.2"), a long section heading followed by its first
     lettered item ("a. Statement of purpose") is a heading, not a list item that runs on, and a table's
     "TOTAL 3,889" is not a heading."""
-    line = "The survey covered twelve States and their courts over a period of two years, and"
-    para = f"{line}\n{line}\nended with a report.\n\n"
+    para = REPORT_PARA + "\n"
     block = para * 45
     long = "2. Victims of Domestic Violence, Sexual Assault, Stalking, and Human Trafficking"
     text = (
@@ -525,8 +525,7 @@ def test_a_guides_article_split_into_lettered_parts_and_their_sections() -> None
 def test_paragraphs_numbered_through_a_report_keep_their_labels_under_a_lettered_part() -> None:
     """A report whose paragraphs run 1, 2, 3 … through the document, with lettered parts between them:
     a paragraph under "B." sits in it (path) but is still cited "Paragraph 2", not "B.2"."""
-    line = "The survey covered twelve States and their courts over a period of two years, and"
-    para = f"{line}\n{line}\nended with a report.\n\n"
+    para = REPORT_PARA + "\n"
     block = para * 35
     text = (
         f"1. The Committee adopted this general comment.\n{block}A. Identification of victims\n\n{block}"

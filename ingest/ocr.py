@@ -70,6 +70,7 @@ class OcrOptions:
     language: str | None = None  # ISO 639-1, when the user gave the document's language
     command: str = "tesseract"
     cache_dir: str = ""  # where read texts are kept by the file's sha256 (``ingest.ocr_cache``); "": nowhere
+    kept_only: bool = False  # read no page: take the text kept when the file was ingested, or fail
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,23 @@ class OcrCache:
 
     def get(self, key: dict[str, Any]) -> list[PageText] | None:
         """The pages read under ``key``; None when there are none (or the file is unreadable)."""
+        found = self._load()
+        return found[1] if found is not None and found[0] == key else None
+
+    def kept(self) -> list[PageText] | None:
+        """The pages kept, whatever they were read under: the text the indexed document was made from
+        (each ingest that reads the file again replaces it)."""
+        found = self._load()
+        return found[1] if found is not None else None
+
+    def _load(self) -> tuple[Any, list[PageText]] | None:
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
-            if data.get("key") != key:
-                return None
-            return [
+            pages = [
                 PageText(int(n), str(text), ocr_confidence=None if conf is None else float(conf))
                 for n, text, conf in data["pages"]
             ]
+            return data.get("key"), pages
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 

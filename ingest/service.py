@@ -300,19 +300,25 @@ def document_from_chunks(meta: DocumentMeta, chunks: Sequence[Any]) -> LegalDocu
 
 def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
     """An indexed document as a full provision tree: re-parsed from the kept source copy when there is
-    one (same parser, same ids), else rebuilt from the stored chunks."""
+    one (same parser, same ids; a scan from the text OCR read at ingest, never read again), else
+    rebuilt from the stored chunks."""
     from ingest.worker import parse_in_process
 
     record = runtime.index.get_document(doc_id)
     if record is None:
         raise CtkbError(f"no document '{doc_id}' in the index (see `ctkb docs`)")
     current = record.meta.parser_revision == PARSER_REVISION  # else its ids may differ from the index's
-    copy = source_copy(runtime, record.meta) if current and not record.meta.ocr_pages else None  # no 2nd OCR
+    copy = source_copy(runtime, record.meta) if current else None
+    # OCR off for a document with a text layer: its blank pages are not tried again (from an index
+    # written before ocr_pages, a scan raises and is rebuilt from its chunks)
+    ocr = (
+        OcrOptions(cache_dir=str(runtime.settings.files_dir), kept_only=True)
+        if record.meta.ocr_pages
+        else OcrOptions(enabled=False)
+    )
     if copy is not None:
-        try:  # OCR off: blank pages are not tried again (an index from before ocr_pages: scans raise)
-            parsed = parse_in_process(
-                copy, record.meta.sha256, _overrides_from(record.meta), OcrOptions(enabled=False)
-            )
+        try:
+            parsed = parse_in_process(copy, record.meta.sha256, _overrides_from(record.meta), ocr)
             return replace(parsed, meta=record.meta)
         except InputError:
             pass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.config import Settings
 from ingest.errors import InputError
 from ingest.metadata import MetadataOverrides
 from ingest.model import PageText
@@ -21,7 +22,8 @@ from ingest.ocr import OcrOptions, ReadContext, Tesseract
 from ingest.ocr_cache import OcrCache, cache_key
 from ingest.ocr_repair import repair_numbering
 from ingest.readers import read_pages
-from ingest.service import file_sha256
+from ingest.runtime import Runtime
+from ingest.service import file_sha256, load_document
 from ingest.worker import ParseWorker, parse_in_process
 from tests.support.scans import scan_copy
 from ui.cli import main
@@ -323,5 +325,14 @@ def test_cli_ingests_a_scan_and_finds_its_sections(
     (again,) = json.loads(capsys.readouterr().out)
     assert (again["status"], again["provisions"]) == ("updated", 16)
     assert page_reads() == read_once  # no page was read again
+    # the app's view of the document is parsed from the kept text, not rebuilt from its chunks
+    runtime = Runtime(Settings.from_env({}, data_dir=data, model="minilm"))
+    try:
+        shown = load_document(runtime, again["doc_id"])
+    finally:
+        runtime.close()
+    assert len(shown.pages) == 5 and len(shown.numbered_units()) == 16  # pages: parsed, not from chunks
+    assert any(u.children for u in shown.numbered_units())  # with its subsections
+    assert page_reads() == read_once
     assert main(["remove", again["doc_id"], *args]) == 0
     assert list((data / "files").iterdir()) == []

@@ -71,11 +71,31 @@ def _with_ocr(
 
     A scanned PDF needs it: no OCR is an error, and all it reads is kept. A PDF with a text layer whose
     other pages are pictures (a scanned annex, a signed last page) gets them read in the text layer's
-    language; a blank page stays blank, and without OCR (no tesseract, no pack) it keeps what it has."""
+    language; a blank page stays blank, and without OCR (no tesseract, no pack) it keeps what it has.
+    With ``kept_only`` no page is read: the text kept when the file was ingested is used, or InputError."""
+    read = (
+        _kept_text(missing, context)
+        if context.ocr.kept_only
+        else _read(path, pages, missing, context, scanned)
+    )
+    if read is None:
+        return pages
+    found = {p.number: p for p in read if scanned or _worth_keeping(p)}
+    merged = [found.get(p.number, p) for p in pages]
+    if scanned and not any(p.text.strip() for p in merged):
+        raise InputError("no text layer, and OCR found no text")
+    return merged
+
+
+def _read(
+    path: Path, pages: list[PageText], missing: list[int], context: ReadContext, scanned: bool
+) -> list[PageText] | None:
+    """``missing`` pages read by OCR (or as read before); None when a PDF with a text layer has to do
+    without them (no tesseract, no pack, OCR failed)."""
     tesseract = Tesseract.find(context.ocr.command) if context.ocr.enabled else None
     if tesseract is None:
         if not scanned:
-            return pages
+            return None
         if not context.ocr.enabled:
             raise InputError("no text layer; OCR needed (OCR is turned off)")
         raise InputError(f"no text layer; OCR needed: {install_hint()}")
@@ -85,16 +105,20 @@ def _with_ocr(
         if language is not None and TESSERACT_CODES.get(language) not in tesseract.packs:
             language = None  # no pack for it: the first scanned page decides, as for a scan
     try:
-        read = _read_or_cached(path, missing, tesseract, language, context)
+        return _read_or_cached(path, missing, tesseract, language, context)
     except InputError:
         if scanned:
             raise
-        return pages
-    found = {p.number: p for p in read if scanned or _worth_keeping(p)}
-    merged = [found.get(p.number, p) for p in pages]
-    if scanned and not any(p.text.strip() for p in merged):
-        raise InputError("no text layer, and OCR found no text")
-    return merged
+        return None
+
+
+def _kept_text(missing: list[int], context: ReadContext) -> list[PageText]:
+    """The text OCR read from ``missing`` when the file was ingested (``ingest.ocr_cache``)."""
+    folder, sha = context.ocr.cache_dir, context.sha256
+    read = OcrCache(Path(folder), sha).kept() if folder and sha else None
+    if read is None or not set(missing) <= {p.number for p in read}:
+        raise InputError("the text OCR read at ingest is not kept")
+    return read
 
 
 def _read_or_cached(

@@ -108,6 +108,7 @@ class Ingestor:
                 reports.append(self._ingest_one(source, worker, on_page))
             if any(r.wrote for r in reports):
                 self.runtime.index.optimize()  # searches after a large ingest use the HNSW index
+            prune_copies(self.runtime)
             if progress:
                 progress(len(sources), len(sources), "")
         return reports
@@ -257,6 +258,22 @@ def drop_unused_copy(runtime: Runtime, meta: DocumentMeta) -> None:
     if copy is not None:
         copy.unlink(missing_ok=True)
     OcrCache(runtime.settings.files_dir, meta.sha256).file.unlink(missing_ok=True)
+
+
+def prune_copies(runtime: Runtime) -> int:
+    """Delete the kept copies (and kept OCR text) of files that no document in the index is: left by
+    removals and updates before ctkb deleted them with the document, or by a run stopped between
+    keeping a copy and indexing it. Only with the embedded index, which one process holds at a time
+    (a server index may be written by another ctkb process that has kept its copy and not yet
+    indexed the document). Returns the number of files deleted."""
+    files = runtime.settings.files_dir
+    if runtime.settings.uses_server or not files.is_dir():
+        return 0
+    indexed = {r.meta.sha256 for r in runtime.index.documents()}
+    stale = [f for f in files.iterdir() if f.is_file() and f.name.split(".", 1)[0] not in indexed]
+    for f in stale:
+        f.unlink(missing_ok=True)
+    return len(stale)
 
 
 def _overrides_from(meta: DocumentMeta) -> MetadataOverrides:

@@ -56,8 +56,18 @@ def test_ingest_is_incremental(tmp_path: Path, backend: str) -> None:
         assert art5.page_start == 2 and art5.heading == "Assistance to victims"
         assert "Chapter III" in " ".join(art5.path)
 
+        # copies of files no document is (left by an older ctkb's removals, or a run stopped after
+        # keeping a copy) are deleted by the next run with the embedded index, the others kept
+        kept = _kept_copies(runtime.settings)
+        stray = [runtime.settings.files_dir / f"{'ab' * 32}{suffix}" for suffix in (".pdf", ".ocr.json")]
+        for f in stray:
+            f.write_text("victim statement", encoding="utf-8")
         again = ingest_paths(runtime, [tmp_path / "src"])
         assert [r.status for r in again] == ["unchanged", "unchanged"]
+        expected = kept if backend == "edge" else sorted([*kept, *(f.name for f in stray)])
+        assert _kept_copies(runtime.settings) == expected
+        for f in stray:
+            f.unlink(missing_ok=True)
         assert runtime.index.count_points() == points
         assert len(optimized) == 1  # nothing written: nothing to optimise
 

@@ -107,12 +107,27 @@ _SCRIPT_LANG = (
     ("ARMENIAN", "hy"),
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_TITLE_SKIP = re.compile(r"^(page\s+\d+|\d+|[-–—\s\d]+|draft\b.*|archived content.*)$", re.IGNORECASE)
+# Draft marks and dates of adoption or effect under a title ("Проект — 3 ноября 2025 года").
+_TITLE_SKIP = re.compile(
+    r"^(page\s+\d+|\d+|[-–—\s\d]+|(draft|проект|პროექტი|նախագիծ|layihə|ontwerp)\b.*|archived content.*|"
+    r"(approved|adopted|effective|in force)\b.*)$",
+    re.IGNORECASE,
+)
 # Publisher boilerplate around a title: never part of it.
 _BOILERPLATE = re.compile(
     r"^(parliament of|socialist republic|sri lanka$|printed\b|to be purchased|price\s*:|published as|"
     r"\[?certified|this is archived content|outdated and links|this factsheet|contents$|table of contents|"
-    r"final unedited|[a-z]+ \d{4}$|\d{1,2} \w+ \d{4}$|g r e t a$)",
+    r"final unedited|[a-z]+ \d{4}$|\d{1,2} \w+ \d{4}$|g r e t a$|"
+    # an address or a session printed with the title ("Washington, DC 20530", "Thirty-ninth session")
+    r".*,\s*[A-Z]{2}\s+\d{5}(-\d{4})?$|[\w-]+ session$|\d{1,2} \w+ [-–] \d{1,2} \w+ \d{4}$)",
+    re.IGNORECASE,
+)
+# The state or authority issuing a document, printed above its title ("REPUBLIC OF VELORIA", "U.S.
+# Department of Justice", "ველორიის რესპუბლიკა"): not part of it, unless the line itself names the
+# instrument ("Republic of Armenia Law on ...").
+_MASTHEAD = re.compile(
+    r"^((republic|kingdom|state) of\b|республика\b|(u\.s\. )?department of\b|ministry of\b|committee on\b|"
+    r"\S+ (რესპუბლიკა|Հանրապետություն|respublikası)$)",
     re.IGNORECASE,
 )
 # A preamble heading: the body of the instrument starts here (en, nl/fr, ru, ka, hy, az).
@@ -121,7 +136,8 @@ _PREAMBLE = re.compile(r"^(preamble|pr[ée]ambule|преамбула|პრე�
 _INSTRUMENT = re.compile(
     r"\b(act|law|code|convention|protocol|regulation|decree|policy|strategy|plan|guidelines?|guide|"
     r"procedures?|report|review|comment|note|factsheet|paper|model law|закон|кодекс|положение|"
-    r"постановление|კანონი|დებულება|კოდექსი|օրենք|qanun|məcəllə|wet|verdrag)\b",
+    r"постановление|инструкция|приказ|порядок|правила|კანონი|დებულება|კოდექსი|ბრძანება|ინსტრუქცია|"
+    r"օրենք|կարգ|որոշում|qanun|məcəllə|qaydalar\w*|əsasnamə|qərar|wet|verdrag)\b",
     re.IGNORECASE,
 )
 
@@ -148,7 +164,15 @@ def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
         prose = len(text) > 75 or (text.endswith(".") and not re.search(r"(\b(No|Art|Nr)|\b[A-Z])\.$", text))
         # "I. Introduction" or a preamble heading starts the body
         body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text) or _PREAMBLE.match(text))
-        if _TITLE_SKIP.match(text) or _BOILERPLATE.match(text) or prose or body_heading or len(text) < 3:
+        masthead = bool(_MASTHEAD.match(text)) and not _INSTRUMENT.search(text)
+        if (
+            _TITLE_SKIP.match(text)
+            or _BOILERPLATE.match(text)
+            or masthead
+            or prose
+            or body_heading
+            or len(text) < 3
+        ):
             if blocks[-1]:
                 blocks.append([])
             if (prose or body_heading) and any(blocks):

@@ -160,6 +160,13 @@ def test_invalid_manifest_is_one_clear_error(tmp_path: Path) -> None:
             "Trafficking in Persons",
         ),
         ("unodc_model_law_tip_2009.pdf", "Model Law against Trafficking in Persons"),
+        # the issuing department and its address above the title, the date of effect below it
+        (
+            "us_ag_guidelines_victim_witness_assistance_2022.pdf",
+            "The Attorney General Guidelines for Victim and Witness Assistance 2022 Edition",
+        ),
+        # the committee, its session and dates above the title
+        ("un_crc_general_comment_6_2005.pdf", "GENERAL COMMENT NO. 6 (2005)"),
     ],
 )
 def test_title_of_real_pdfs(corpus_real: Path, pdf: str, expected: str) -> None:
@@ -168,6 +175,36 @@ def test_title_of_real_pdfs(corpus_real: Path, pdf: str, expected: str) -> None:
 
     pages = clean_pages(read_pages(corpus_real / "pdf" / pdf))
     assert infer_title(pages) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the state above the title and the draft mark below it are not part of it (ru, ka)
+        (
+            "Республика Велория\nИнструкция о порядке выявления жертв\nторговли людьми на границе\n"
+            "Проект — 3 ноября 2025 года\n\nСтатья 1. Предмет",
+            "Инструкция о порядке выявления жертв торговли людьми на границе",
+        ),
+        (
+            "ველორიის რესპუბლიკა\nდებულება ტრეფიკინგის მსხვერპლთა თავშესაფრის შესახებ\n"
+            "პროექტი — 2025 წლის 10 ოქტომბერი\nშრომის სამინისტრო\n\nმუხლი 1. მიზანი",
+            "დებულება ტრეფიკინგის მსხვერპლთა თავშესაფრის შესახებ",
+        ),
+        # ... and the approval line under an English one; a state's name in the title line itself stays
+        (
+            "REPUBLIC OF VELORIA\nStandard Operating Procedures of the National Referral Mechanism\n"
+            "Approved by the National Coordination Council\n\n1. Purpose",
+            "Standard Operating Procedures of the National Referral Mechanism",
+        ),
+        (
+            "Republic of Armenia Law on Combating Trafficking\n\nArticle 1. Subject",
+            "Republic of Armenia Law on Combating Trafficking",
+        ),
+    ],
+)
+def test_title_without_masthead_or_draft_mark(text: str, expected: str) -> None:
+    assert infer_title([PageText(1, text)]) == expected
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def _snippet_text(snippet: Any) -> str:
 def _hit_lines(rank: int, hit: Any) -> list[str]:
     heading = f" – {hit.heading}" if hit.heading else ""
     pinned = "  [named in the query]" if getattr(hit, "matched", "") == "reference" else ""
-    best = f"  (best match p. {hit.best_page})" if hit.page_end > hit.page_start and hit.best_page else ""
+    best = f"  (best match p. {hit.best_page})" if hit.best_page > hit.page_start else ""
     return [
         f"{rank:>2}. {hit.citation}{best}{pinned}",
         f"    {hit.label}{heading}   (score {hit.score:.3f})",

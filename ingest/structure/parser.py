@@ -23,11 +23,13 @@ from ingest.structure.patterns import CONTAINER_RANK, ID_PREFIX, id_number
 from ingest.structure.select import gap_warnings
 from ingest.structure.subparts import build_subparts
 
-# Bump when a parser change alters the provisions of real documents (ids, labels, text): documents
-# indexed by an older revision are parsed again by the next ingest run, even when the file is
-# unchanged (re-indexed only if their chunks differ), and are not re-parsed for display meanwhile
-# (their ids might not match the index).
-PARSER_REVISION = 7
+# Bump when a parse-stage change alters what real documents are stored as (provision ids, labels,
+# text, paths, or inferred metadata such as the title): documents indexed by an older revision are
+# parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
+# or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
+PARSER_REVISION = 8
+# 8: an inferred title leaves out the state or authority printed above it, its address and session,
+#    and the draft, approval or effect line below it (ingest.metadata.infer_title).
 # 7: paragraphs numbered through a document keep their labels under a lettered part (sections are
 #    cited with the part only where they number from 1 again under each part).
 # 6: sections number from 1 again under each lettered part; a long numbered heading followed by its

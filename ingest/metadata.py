@@ -161,6 +161,9 @@ def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
             break
         if _ARTICLE.match(text):  # the first article: no title comes after it
             break
+        if not any(blocks) and text.endswith(".") and len(text) <= 100 and _INSTRUMENT.match(text):
+            blocks.append([text.rstrip(".")])  # "Convention concerning forced or compulsory labour."
+            break
         prose = len(text) > 75 or (text.endswith(".") and not re.search(r"(\b(No|Art|Nr)|\b[A-Z])\.$", text))
         # "I. Introduction" or a preamble heading starts the body
         body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text) or _PREAMBLE.match(text))

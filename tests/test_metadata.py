@@ -239,6 +239,8 @@ def test_infer_title_stops_at_the_first_article(text: str, expected: str) -> Non
             "ilo_c029_forced_labour_convention_1930_nl",
             "Verdrag betreffende den gedwongen of verplichten arbeid",
         ),
+        # the title is a sentence of its own under the League's masthead, before the preamble
+        ("ilo_c029_forced_labour_convention_1930", "Convention concerning forced or compulsory labour"),
         (
             "us_18usc_ch77_peonage_slavery_trafficking",
             "Title 18— CRIMES AND CRIMINAL PROCEDURE CHAPTER 77— PEONAGE, SLAVERY, AND TRAFFICKING IN PERSONS",

@@ -107,12 +107,15 @@ _SCRIPT_LANG = (
     ("ARMENIAN", "hy"),
 )
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-# Draft marks and dates of adoption or effect under a title ("Проект — 3 ноября 2025 года").
+# Draft marks and notes of adoption under a title ("Проект — 3 ноября 2025 года", "Approved by ...").
 _TITLE_SKIP = re.compile(
     r"^(page\s+\d+|\d+|[-–—\s\d]+|(draft|проект|პროექტი|նախագիծ|layihə|ontwerp)\b.*|archived content.*|"
-    r"(approved|adopted|effective|in force)\b.*)$",
+    r"(approved|adopted) by\b.*)$",
     re.IGNORECASE,
 )
+# A date of effect under a title ("Effective March 31, 2023"), unless the line names an instrument
+# ("Effective Remedies Act").
+_IN_EFFECT = re.compile(r"^(effective|in force)\b", re.IGNORECASE)
 # Publisher boilerplate around a title: never part of it.
 _BOILERPLATE = re.compile(
     r"^(parliament of|socialist republic|sri lanka$|printed\b|to be purchased|price\s*:|published as|"
@@ -167,7 +170,7 @@ def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
         prose = len(text) > 75 or (text.endswith(".") and not re.search(r"(\b(No|Art|Nr)|\b[A-Z])\.$", text))
         # "I. Introduction" or a preamble heading starts the body
         body_heading = bool(re.match(r"^([IVXLC]+|\d+)\.\s+\w", text) or _PREAMBLE.match(text))
-        masthead = bool(_MASTHEAD.match(text)) and not _INSTRUMENT.search(text)
+        masthead = bool(_MASTHEAD.match(text) or _IN_EFFECT.match(text)) and not _INSTRUMENT.search(text)
         if (
             _TITLE_SKIP.match(text)
             or _BOILERPLATE.match(text)

@@ -201,6 +201,11 @@ def test_title_of_real_pdfs(corpus_real: Path, pdf: str, expected: str) -> None:
             "Republic of Armenia Law on Combating Trafficking\n\nArticle 1. Subject",
             "Republic of Armenia Law on Combating Trafficking",
         ),
+        # a date of effect under the title is not part of it; a title that starts with the word is
+        (
+            "REPUBLIC OF VELORIA\nEffective Remedies for Victims Act\nEffective 1 May 2024\n\nSection 1. Title",
+            "Effective Remedies for Victims Act",
+        ),
     ],
 )
 def test_title_without_masthead_or_draft_mark(text: str, expected: str) -> None:

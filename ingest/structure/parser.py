@@ -27,7 +27,8 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 9
+PARSER_REVISION = 10
+# 10: a title line that starts with "Effective" or "In force" is kept when it names an instrument.
 # 9: a short sentence that starts with an instrument's name, before any title block, is the title
 #    ("Convention concerning forced or compulsory labour.").
 # 8: an inferred title leaves out the state or authority printed above it, its address and session,

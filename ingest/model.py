@@ -49,6 +49,12 @@ class DocumentMeta:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def label_heading(label: str, heading: str) -> str:
+    """ "Chapter II – Prevention"; the label alone when it holds the heading ("C. Department of Justice"),
+    the heading alone when there is no label: how a provision is named in paths and outlines."""
+    return f"{label} – {heading}" if heading and label and not label.endswith(heading) else (label or heading)
+
+
 @dataclass(frozen=True)
 class Provision:
     """One node of a document's structure tree.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ingest.model import DocumentMeta
+from ingest.model import DocumentMeta, label_heading
 
 
 def meta_json(meta: DocumentMeta) -> dict[str, Any]:
@@ -87,8 +87,6 @@ def outline_text(record: Any, chunks: Sequence[Any]) -> str:
                 if not (depth == len(current) and path[depth] == shown):
                     lines.append("  " * (depth + 1) + path[depth])
             current = path
-        label = p["label"] or p["kind"].title()
-        heading = p["heading"]
-        shown = f"{label} – {heading}" if heading and not label.endswith(heading) else label
+        shown = label_heading(p["label"] or p["kind"].title(), p["heading"])
         lines.append("  " * (len(path) + 1) + f"{shown}  ({_pages(p['page_start'], p['page_end'])})")
     return "\n".join(lines)

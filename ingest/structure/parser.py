@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.model import DocumentMeta, LegalDocument, PageText, Provision
+from ingest.model import DocumentMeta, LegalDocument, PageText, Provision, label_heading
 from ingest.structure.headings import Cand, preamble_heading
 from ingest.structure.lines import Line, flatten
 from ingest.structure.modes import choose_units, cut_annexes, lawlike, margin_headings, split_long_stretches
@@ -95,18 +95,18 @@ class _Nesting:
         if lettered:  # "A." under chapter IV (or in a guide's Article IV) is cited "IV.A"
             outer = host[0] if host else container
             label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
-            self.part = (f"{outer}.{c.number}" if outer else c.number, _crumb(label, heading))
+            self.part = (f"{outer}.{c.number}" if outer else c.number, label_heading(label, heading))
             self.sections.clear()
         elif c.family == "unit":  # an article: the parts split out of it follow
             self.reset()
-            self.host = (c.number, _crumb(label, heading))
+            self.host = (c.number, label_heading(label, heading))
         elif kind == "clause" and _SECTION_NUMBER.match(c.number):
             if self.part:
                 above.append(self.part[1])
                 if self.renumbered:  # "IV.C.1"; paragraphs numbered through the document keep theirs
                     label = f"{self.part[0]}.{c.number}"
             above += _sections_above(c.number, self.sections)
-            self.sections[c.number] = _crumb(label, heading)
+            self.sections[c.number] = label_heading(label, heading)
         return tuple(above), label
 
 
@@ -204,7 +204,7 @@ def _assemble(
             )
             word = CHAPTER_WORD.get(meta.language, c.word) if c.family == "roman" and c.word else c.word
             label = f"{word} {c.number}".strip()
-            path = (*(stack[-1].path if stack else ()), _crumb(label, c.heading))
+            path = (*(stack[-1].path if stack else ()), label_heading(label, c.heading))
             stack.append(_Open(c, pid, label, path))
             if any(ln.text for ln in body):
                 intro = _unit(
@@ -331,11 +331,6 @@ def _sections_above(number: str, sections: dict[str, str]) -> list[str]:
     for n in [n for n in sections if n not in above]:
         del sections[n]
     return [sections[n] for n in sorted(sections, key=lambda n: n.count("."))]
-
-
-def _crumb(label: str, heading: str) -> str:
-    """ "Chapter II – Prevention"; the label alone when it holds the heading ("C. Department of Justice")."""
-    return f"{label} – {heading}" if heading and label and not label.endswith(heading) else (label or heading)
 
 
 def _unique(pid: str, used: set[str], warnings: list[str]) -> str:

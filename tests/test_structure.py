@@ -495,6 +495,27 @@ def test_lettered_parts_hold_the_numbered_sections_that_follow_them() -> None:
     ]
 
 
+def test_a_lettered_part_right_after_a_short_chapter_introduction() -> None:
+    """The AG report PDF: chapter IV's introduction is short, so nothing splits it, and its first
+    lettered part "A. Department of Health" stands right above the numbered section "1." that ends
+    it. The part is still a heading, and the sections under it are cited "IV.A.1" … "IV.A.3"."""
+    para = REPORT_PARA + "\n"
+    text = (
+        f"I. Introduction\n{para}II. Activities\n{para}III. Recommendations\n{para}"
+        f"IV. Benefits and Services\n{para}A. Department of Health\n\n1. Capacity and leadership\n{para}"
+        f"2. Benefits for foreign nationals\n{para}3. Interagency coordination\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    part_a = "IV.A – Department of Health"
+    chapter = "IV – Benefits and Services"
+    assert [(u.label, u.path) for u in doc.units() if u.number] == [
+        ("IV.A", (chapter,)),
+        ("IV.A.1", (chapter, part_a)),
+        ("IV.A.2", (chapter, part_a)),
+        ("IV.A.3", (chapter, part_a)),
+    ]
+
+
 def test_a_guides_article_split_into_lettered_parts_and_their_sections() -> None:
     """A guide's long Article II with parts "A.", "B.", "C.": each part is cited "II.B", its sections
     number from 1 again ("II.C.1" after "II.B.2"), a long section heading followed by its first

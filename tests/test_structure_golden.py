@@ -253,6 +253,25 @@ def test_asean_plan_action_plans(corpus_real: Path) -> None:
     assert [x.number for x in parts[0].children][:3] == ["a", "b", "c"]
 
 
+def test_ag_report_pdf_lettered_parts(corpus_real: Path) -> None:
+    """The AG report PDF: chapter IV's first part "A. Department of Health and Human Services" stands
+    right after a short introduction; it is a heading and its sections are cited IV.A.1 …, with the
+    pages of the printed report (as in the text file of the same report)."""
+    doc = parse_pdf(corpus_real, "us_ag_annual_report_congress_tip_fy2015")
+    chapter = next(p for p in doc.provisions if p.number == "IV")
+    rows = [(u.label, u.heading[:40], u.page_start) for u in chapter.children[1:8]]
+    assert rows == [
+        ("IV.A", "Department of Health and Human Services", 27),
+        ("IV.A.1", "Capacity and Leadership on Trafficking i", 27),
+        ("IV.A.2", "Benefits and Services for Foreign Nation", 28),
+        ("IV.A.3", "Benefits and Services for U.S. Citizens ", 34),
+        ("IV.A.4", "Interagency Coordination and Collaborati", 36),
+        ("IV.A.5", "National Human Trafficking Resource Cent", 36),
+        ("IV.B", "Department of Homeland Security", 39),
+    ]
+    assert chapter.children[2].path[-1] == "IV.A – Department of Health and Human Services"
+
+
 def test_unodc_issue_paper_outline(corpus_real: Path) -> None:
     """A report's numbered outline: chapters printed "2 Title", sections to four levels, headings
     wrapped onto a second line kept whole."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ingest.model import DocumentMeta, PageText
 from ingest.structure.headings import Cand, annex_candidates, keyword_candidates, numbered_candidates
 from ingest.structure.lines import Line, MarginNote
-from ingest.structure.outline import outline_candidates, select_outline, split_long
+from ingest.structure.outline import outline_candidates, part_above, select_outline, split_long
 from ingest.structure.select import select_containers, select_numbered, select_units, skipped_warnings
 
 LAW_TYPES = frozenset({"law", "draft_law", "act", "code", "regulation", "decree", "amendment", "treaty"})
@@ -47,11 +47,15 @@ def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool, l
         hi = events[n].line if n < len(events) else len(lines)
         if c is not None:
             out.append(c)
+        found: list[Cand] = []
         if c is None or c.family in ("container", "roman") or (clauses and c.family != "annex"):
             # In laws and treaties only a very long preface is split (a report bound with the law).
-            out.extend(split_long(lines, lo, hi, 12000 if clauses else 40000))
+            found = split_long(lines, lo, hi, 12000 if clauses else 40000)
         elif c.family == "unit" and not law:  # "Article III" of guidelines: a chapter, not an article
-            out.extend(split_long(lines, lo, hi, 40000))
+            found = split_long(lines, lo, hi, 40000)
+        if not found and clauses and n < len(events) and events[n].family == "numbered":
+            found = part_above(lines, lo, hi)
+        out.extend(found)
     return out
 
 

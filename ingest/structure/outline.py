@@ -252,3 +252,20 @@ def split_long(lines: Sequence[Line], lo: int, hi: int, max_chars: int = 12000) 
         if len(found) >= 2
         else []
     )
+
+
+def part_above(lines: Sequence[Line], lo: int, hi: int) -> list[Cand]:
+    """The lettered part printed right above the numbered section at ``hi`` ("A. Department of Health
+    and Human Services" / "1. Capacity and Leadership ..."), found in a stretch too short to split."""
+    j = hi - 1
+    while j >= lo and not lines[j].text:
+        j -= 1
+    if j < lo or hi - j > 3 or lines[j].page != lines[hi].page:
+        return []
+    # the part's heading may take two lines ("C. Law Enforcement and Prosecution of Crimes of" / ...)
+    for i in (j, j - 1):
+        if i >= lo and (i == lo or not lines[i - 1].text or lines[i - 1].text.endswith(_ENDS_SENTENCE)):
+            found = [c for c in outline_candidates(lines, i, hi) if c.line == i]
+            if found and found[0].end == j and found[0].number.isalpha() and len(found[0].number) == 1:
+                return [replace(found[0], family="split")]
+    return []

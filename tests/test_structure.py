@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from ingest.model import DocumentMeta, LegalDocument, PageText
 from ingest.structure import parse_document
+from ingest.structure.lines import Line
+from ingest.structure.outline import table_lines
 from ingest.structure.patterns import id_number, number_key
 
 META = DocumentMeta(doc_id="t", title="Test Act", language="en")
@@ -426,6 +428,49 @@ def test_quoted_lines_table_heads_and_sentence_ends_are_not_headings() -> None:
         "CONCLUSIONS",
     ]
     assert "Human trafficking\nAny person" in doc.units()[1].text
+
+
+def test_a_tables_caption_column_heads_and_row_labels_are_not_headings() -> None:
+    """The AG report's tables: a caption in capitals, column heads and row labels on lines of their
+    own ("Median Time", "T Nonimmigrant"), then rows of figures, stay in the section's text."""
+    para = REPORT_PARA
+    table = (
+        "FY 2015 MEAN AND MEDIAN PROCESSING TIMES\n\nType Mean Time\nReceipt to\nAdjudication\n"
+        "Median Time\nReceipt to\nAdjudication\nT Nonimmigrant\n(Principal)\n7.99 7.3 3.99 3.6\n"
+        "U Nonimmigrant\n(Principal)\n12.43 11.2 6.01 5.8\n\n"
+    )
+    text = f"1 Benefits\n{para}1.1 T and U Nonimmigrant Status\n{para}{table}{para}\n1.2 Adjustment\n{para}"
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    assert [u.heading for u in doc.units()] == ["Benefits", "T and U Nonimmigrant Status", "Adjustment"]
+    assert "Median Time" in doc.units()[1].text and "12.43 11.2" in doc.units()[1].text
+
+
+@pytest.mark.parametrize(
+    ("rows", "table"),
+    [
+        (
+            [
+                "LSC Grantee Name LSC Staff Closures",
+                "Central Minnesota Legal Services, Inc. 93",
+                "Texas Legal Aid 61",
+                "Legal Aid of Western Ohio, Inc. 17",
+            ],
+            True,
+        ),
+        (["FY VICTIMS TOTALS", "2011 967 557 223", "2012 885 674 194", "* prior filings"], True),
+        # dates and a telephone number are not a table ("Published" / "28 May 2019" on a web page)
+        (["Published", "28 May 2019", "Last updated", "3 June 2024", "Telephone: 0207 035 5689"], False),
+        (
+            ["Islamabad, the 1st June, 2018", "ISLAMABAD, SATURDAY JUNE 2, 2018", "PART I", "Price 5.00"],
+            False,
+        ),
+    ],
+)
+def test_table_lines(rows: list[str], table: bool) -> None:
+    prose = "The survey covered twelve States and their courts over a period of two years, and more."
+    lines = [Line(prose, 1), *(Line(r, 1) for r in rows), Line(prose, 1)]
+    found = table_lines(lines, 0, len(lines), len(prose))
+    assert found == (set(range(1, len(rows) + 1)) if table else set())
 
 
 def test_report_outline_with_bare_chapter_numbers_and_wrapped_headings() -> None:

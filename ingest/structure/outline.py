@@ -40,11 +40,12 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
     full = typical_width(lines, 0.75)  # a full line (tables and bullets make the median short)
     # A line printed on many pages is a running header, not a heading (when no cleaner ran).
     repeated = {t for t, n in Counter(ln.text for ln in lines if ln.text).items() if n >= 3}
+    table = table_lines(lines, lo, hi, full)
     out: list[Cand] = []
     i = lo
     while i < hi:
         t = lines[i].text
-        if t in repeated:
+        if t in repeated or (i in table and not _OUTLINE_RE.match(t) and not _LETTER_RE.match(t)):
             i += 1
             continue
         m = _OUTLINE_RE.match(t)
@@ -84,6 +85,59 @@ def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None
             out.append(Cand(i, "soft", "clause", "", "", t, i))
         i += 1
     return _merge_adjacent(out)
+
+
+_NUMBER_TOKEN = re.compile(r"^\(?[$€£]?\d[\d,.]*%?\)?\*?$")
+_YEAR_TOKEN = re.compile(r"^(1[89]|20)\d\d\W?$")
+_MONTH = re.compile(
+    r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?|"
+    r"nov(ember)?|dec(ember)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _data_row(text: str, width: int) -> bool:
+    """A table row: numbers in columns ("2011 967 557 223"), or a short label and its figure
+    ("Texas RioGrande Legal Aid, Inc. 61")."""
+    tokens = text.split()
+    if not tokens or not _NUMBER_TOKEN.match(tokens[-1]) or _MONTH.search(text):  # "28 May 2019"
+        return False
+    numbers = sum(bool(_NUMBER_TOKEN.match(tok)) for tok in tokens)
+    if numbers >= 2 and 2 * numbers > len(tokens):
+        return True
+    # not a date ("Published 28 May 2019", "Islamabad, the 1st June, 2018")
+    label = len(tokens) >= 2 and len(text) < 0.6 * width and not text.endswith(".")
+    return label and not _YEAR_TOKEN.match(tokens[-1])
+
+
+def _prose(text: str, width: int) -> bool:
+    """A line of running text: it fills most of the line and reads as a sentence (lower-case words)."""
+    words = text.split()
+    small = sum(w[:1].islower() for w in words)
+    return len(text) >= 0.6 * width and small >= 0.4 * len(words)
+
+
+def table_lines(lines: Sequence[Line], lo: int, hi: int, width: int) -> set[int]:
+    """Lines of tables: runs of lines on one page with no running text among them that hold at least
+    two data rows. Their caption, column heads and row labels ("Median Time", "T Nonimmigrant") are
+    not headings."""
+    out: set[int] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        texts = [lines[k].text for k in run if lines[k].text]
+        if len(texts) >= 4 and sum(_data_row(t, width) for t in texts) >= 2:
+            out.update(run)
+        run.clear()
+
+    for i in range(lo, hi):
+        t = lines[i].text
+        if _prose(t, width) or (run and lines[i].page != lines[run[0]].page):
+            close()
+        if not _prose(t, width):
+            run.append(i)
+    close()
+    return out
 
 
 def _bare_chapter(lines: Sequence[Line], i: int, hi: int, reach: int = 60) -> tuple[str, str] | None:

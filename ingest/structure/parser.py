@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 11
+PARSER_REVISION = 12
+# 12: a table's caption, column heads and row labels are not headings (runs of lines without running
+#     text that hold two or more rows of figures; dates are not figures).
 # 11: a lettered part right above a numbered section is a heading also where the stretch before that
 #     section is too short to be split (the AG report PDF's "IV.A", whose sections were "1", "2" ...).
 # 10: a title line that starts with "Effective" or "In force" is kept when it names an instrument.

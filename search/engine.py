@@ -14,7 +14,7 @@ from typing import Any
 
 from search.filters import SearchFilters
 from search.glossary import Glossary, default_glossary
-from search.hits import Hit, group_chunks, to_json
+from search.hits import Hit, equalize_copies, group_chunks, to_json
 from search.language import LATIN_SCRIPT, query_languages
 from search.lexicon import Lexicons
 from search.query import ParsedQuery, parse_query
@@ -314,6 +314,7 @@ class SearchEngine:
                 for w in words
             ]
         )
+        scored = equalize_copies(scored, marked)
         hits = _break_ties(group_chunks(scored, marked, limit=wanted, all_parts=self._all_parts), marked)
         if self.options.reranker is not None and hits:
             hits = self.options.reranker(request.query, hits)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,40 @@ class Hit:
 def to_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
     """The ``--json`` shape: ``{"query": …, "hits": […]}`` with exactly the documented field names."""
     return {"query": query, "hits": [h.as_json() for h in hits]}
+
+
+def equalize_copies(scored: Sequence[Any], query: str) -> list[Any]:
+    """``ScoredChunk``s, best first, with each chunk stored more than once (an article unchanged from
+    draft v1 to v2) given the mean score of its copies.
+
+    Copies score the same on every side of a hybrid query, but each side ranks them one after the
+    other in whatever order the engine holds them, and RRF turns ranks 1 and 2 into different scores:
+    another provision could land between the copies, and results changed when the index was rebuilt.
+    The copies hold the same ranks on every side whatever their order, so the mean of their fused
+    scores is the same in every index. Copies are chunks with the same label, heading, path and text
+    (so the same dense and BM25 text apart from their document's title); they are left alone when
+    the query names a word of one copy's title and not of the other's ("draft v2"): BM25 tells those
+    apart."""
+    from search.snippet import query_terms, stem
+
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for n, sc in enumerate(scored):
+        c = sc.stored.chunk  # what both sides index, apart from the title: label, heading, path, text
+        groups.setdefault((c.label, c.heading, c.path, c.text), []).append(n)
+    out = list(scored)
+    terms: set[str] | None = None
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        words = [{stem(w) for w in re.findall(r"\w+", scored[n].stored.meta.title)} for n in members]
+        if terms is None:
+            terms = query_terms(query)
+        if terms & (set().union(*words) - words[0].intersection(*words[1:])):
+            continue
+        mean = sum(scored[n].score for n in members) / len(members)
+        for n in members:
+            out[n] = replace(scored[n], score=mean)
+    return sorted(out, key=lambda sc: -sc.score)  # stable: equal scores keep the engine's order
 
 
 def group_chunks(

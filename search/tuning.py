@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     report = evaluate(engine, gold)
     print("\n".join(_mode_table("gold (English corpus)", report)))
     out["gold"] = report.as_json(verbose=True)
+    held_out = evaluate(engine, load_qrels(GOLD_DIR / "gold_holdout.jsonl"))
+    print("\n".join(_mode_table("gold_holdout (English corpus, written blind)", held_out)))
+    out["gold_holdout"] = held_out.as_json(verbose=True)
     if not args.skip_variants:
         print("\n".join(_variants(engine, gold)))
     georgian = load_qrels(GOLD_DIR / "gold_ka_en.jsonl")

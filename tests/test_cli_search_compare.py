@@ -149,3 +149,16 @@ def test_unknown_document_is_one_line(index_args: list[str], capsys: pytest.Capt
     assert err == [
         "ctkb: error: 'no_such_doc' is neither a file nor a document id in the index (see `ctkb docs`)"
     ]
+
+
+def test_an_article_unchanged_between_drafts_ranks_as_one(
+    index_args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Article 15 (Shelter) reads the same in draft v1 and v2: hybrid search gives both copies one score
+    and puts them side by side, v1 first, in every index (before, RRF ranked them apart in an order that
+    could change when the index was rebuilt)."""
+    out = _json(capsys, ["search", "shelter for victims of trafficking", "--json", *index_args])
+    hits = [(h["doc_id"], h["label"], h["score"]) for h in out["hits"]]  # type: ignore[index]
+    at = [n for n, h in enumerate(hits) if h[1] == "Article 15"]
+    assert [hits[n][0] for n in at] == ["veloria_ctip_law_draft_v1", "veloria_ctip_law_draft_v2"], hits
+    assert at[1] == at[0] + 1 and hits[at[0]][2] == hits[at[1]][2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import struct
 import subprocess
@@ -245,6 +246,44 @@ def test_token_counter_agrees_with_the_tokenizer(e5: ModelSpec, embedder) -> Non
     for text in [*TEXTS, "", long_text]:
         assert count(text) == len(tok("passage: " + text)["input_ids"])
     assert count(long_text) > e5.max_tokens
+
+
+def test_the_folder_tokenizer_loads_fast_and_gives_the_ids_of_xlm_roberta(
+    e5: ModelSpec, tmp_path: Path
+) -> None:
+    """The folder holds tokenizer.json as transformers' XLMRobertaTokenizer runs it, loaded as a plain fast
+    tokenizer (no rebuild of the vocabulary in Python at each start); its ids are those the class gives
+    for the source file, on whitespace of every kind too. A folder built by an older ctkb (source file)
+    fails the check, so it is rebuilt once."""
+    from transformers import AutoTokenizer
+
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copyfile(e5_build.tokenizer_source_path(), source / "tokenizer.json")
+    shutil.copyfile(Path(e5.path) / "special_tokens_map.json", source / "special_tokens_map.json")
+    (source / "tokenizer_config.json").write_text(
+        '{"tokenizer_class": "XLMRobertaTokenizer", "model_max_length": 512}', encoding="utf-8"
+    )
+    old = AutoTokenizer.from_pretrained(str(source), local_files_only=True)
+    new = AutoTokenizer.from_pretrained(e5.path, local_files_only=True)
+    assert type(old).__name__ == "XLMRobertaTokenizer" and type(new).__name__ != "XLMRobertaTokenizer"
+    texts = [
+        *("passage: " + t for t in TEXTS),
+        "query:   leading,  double  and trailing spaces  ",
+        "tab\tand\nnew\n\nlines\u00a0no-break\u2003em",
+        "ＦＵＬＬ width, ﬁ ligature, café, İstanbul",
+        "",
+        " ".join(TEXTS) * 5,
+    ]
+    a = old(texts, padding=True, truncation=True, max_length=512)
+    b = new(texts, padding=True, truncation=True, max_length=512)
+    assert a["input_ids"] == b["input_ids"] and a["attention_mask"] == b["attention_mask"]
+    outdated = tmp_path / "outdated"
+    outdated.mkdir()
+    os.link(Path(e5.path) / "model.safetensors", outdated / "model.safetensors")
+    shutil.copyfile(source / "tokenizer.json", outdated / "tokenizer.json")
+    with pytest.raises(ModelUnavailableError, match=r"built by an older ctkb \(tokenizer.json\)"):
+        e5_build.check_e5_folder(outdated)
 
 
 def test_minilm_resolves_and_embeds(e5_cache: Path) -> None:

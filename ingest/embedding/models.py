@@ -204,8 +204,8 @@ def token_counter(spec: ModelSpec) -> Callable[[str], int]:
     """Tokens the model sees for ``text`` embedded as a passage (prompt and special tokens included).
 
     ``count(text) <= spec.max_tokens`` therefore means nothing is truncated. Uses the same tokenizer
-    sentence-transformers loads (transformers rebuilds the pre-tokenizer, so the raw tokenizer.json
-    can differ on trailing whitespace), without loading the model.
+    sentence-transformers loads (a model's own pre-tokenizer may differ from its raw tokenizer.json on
+    trailing whitespace), without loading the model.
     """
     from transformers import AutoTokenizer
 

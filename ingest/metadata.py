@@ -153,11 +153,31 @@ _ARTICLE = re.compile(
 )
 
 
+# A tagline printed with the title ("A practical handbook for labour inspectors", "A Joint Office of the
+# Labour Inspectorate and ..."): a line starting with an article, and the lines that continue it.
+_TAGLINE = re.compile(r"^(A|An)\s+(?!Act\b|Law\b|Bill\b)\w")
+_CONNECTORS = frozenset({"of", "the", "and", "or", "for", "to", "in", "on", "by", "with", "against"})
+
+
+def _continues(prev: str, line: str) -> bool:
+    """``line`` goes on with ``prev``'s phrase: ``prev`` ends with a connecting word or a comma, or ``line``
+    starts in lower case."""
+    words = prev.split()
+    return bool(words) and (words[-1].casefold() in _CONNECTORS or prev.endswith(",") or line[:1].islower())
+
+
 def _title_blocks(lines: Sequence[str]) -> list[list[str]]:
     """Runs of short heading-like lines, split at boilerplate and at sentences of running text."""
     blocks: list[list[str]] = [[]]
+    tagline = ""
     for line in lines:
         text = line.lstrip("#").strip()
+        if (tagline and _continues(tagline, text)) or (
+            not tagline and _TAGLINE.match(text) and len(text) <= 75
+        ):
+            tagline = text  # left out; the title block goes on around it
+            continue
+        tagline = ""
         emphasised = _EMPHASIS.match(text)
         if emphasised and _INSTRUMENT.search(emphasised.group(1)):  # "*Verdrag ...*De Conferentie..."
             blocks.append([emphasised.group(1).strip().rstrip(".")])
@@ -210,6 +230,10 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
     block naming an instrument, else the first block."""
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
+        if len(lines) > 1 and lines[0] == lines[1] and len(lines[0]) <= 200 and not _ARTICLE.match(lines[0]):
+            return (
+                lines[0].lstrip("#").strip().rstrip(" ,;:.")
+            )  # a web page: its title, then the same heading
         treaty = _title_above_preamble(lines[:25], max_lines)
         if treaty:
             return " ".join(treaty)[:200].rstrip(" ,;:")
@@ -222,9 +246,40 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
         named = [b for b in blocks if _INSTRUMENT.search(" ".join(b))]
         if not named and (short := _short_title(pages)):
             return short
-        block = (named or blocks)[0][:max_lines]
+        block = _title_lines((named or blocks)[0], max_lines)
         return " ".join(block)[:200].rstrip(" ,;:")
     return ""
+
+
+# The name of a body issuing a document, printed above the instrument's name in capitals.
+_ISSUER = re.compile(
+    r"^(group|committee|council|commission|office|ministry|department|agency|secretariat|bureau|"
+    r"directorate|organi[sz]ation|institute)\b[^.]*$",
+    re.IGNORECASE,
+)
+
+
+def _title_lines(block: list[str], max_lines: int) -> list[str]:
+    """The title within a block: from an instrument named in capitals below the body issuing it ("Group of
+    Experts on Action against Trafficking in Human Beings" / "GUIDANCE NOTE" / "on the entitlement of ..."),
+    else from the top; ``max_lines`` lines, and more while the phrase goes on."""
+    start = next(
+        (n for n, ln in enumerate(block) if n and is_caps_line(ln) and _INSTRUMENT.search(ln)),
+        0,
+    )
+    if start and not _ISSUER.match(" ".join(block[:start])):
+        start = 0  # "Access to justice ..." / "EVALUATION REPORT": the lines above are the title
+    out = block[start : start + max_lines]
+    for line in block[start + max_lines :]:
+        if not _continues(out[-1], line):
+            break
+        out.append(line)
+    return out
+
+
+def is_caps_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 _SHORT_TITLE = re.compile(r"This Act may be (?:called|cited as),? (?:the )?(?P<title>[^.;:—]{5,150}?\d{4})")

@@ -215,6 +215,44 @@ def test_title_without_masthead_or_draft_mark(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a tagline printed with the title is not part of it ("A ..." and the lines that go on with it)
+        (
+            "A practical handbook\nfor labour inspectors and\nsocial workers\nGuide on Referring\n"
+            "Victims of Forced Labour\n\n1. Introduction\nThis guide explains referral.",
+            "Guide on Referring Victims of Forced Labour",
+        ),
+        (
+            "SCREENING OF WORKERS\nA Joint Office of the Labour Inspectorate and the\nNational Referral Centre\n"
+            "Trainers' Guide\n\n1. Introduction\nThis guide explains screening.",
+            "SCREENING OF WORKERS Trainers' Guide",
+        ),
+        # the body issuing it above an instrument named in capitals; the title goes on while its phrase does
+        (
+            "Office of the National Rapporteur\non Trafficking\nGUIDANCE NOTE\non the referral of\n"
+            "child victims,\nand children at risk\nof exploitation\nNR(2025)01\n\n1. Introduction\nText.",
+            "GUIDANCE NOTE on the referral of child victims, and children at risk of exploitation",
+        ),
+        # ... but a subject above it is the title ("Access to shelter" / "MONITORING REPORT")
+        (
+            "Access to shelter\nfor adult victims\nMONITORING REPORT\nVELORIA\nNR(2025)02\n\n1. Introduction\nText.",
+            "Access to shelter for adult victims MONITORING REPORT VELORIA",
+        ),
+        # a saved web page: its title, then the same line as the page's heading
+        (
+            "Referral of victims: guidance for first responders, including the duty to notify\n"
+            "Referral of victims: guidance for first responders, including the duty to notify\n"
+            "Updated: 1 May 2025\nGuidance\nContents\nIntroduction\n",
+            "Referral of victims: guidance for first responders, including the duty to notify",
+        ),
+    ],
+)
+def test_title_without_tagline_or_issuer(text: str, expected: str) -> None:
+    assert infer_title([PageText(1, text)]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # an article heading is never the title, and nothing after it is
         ("LEAGUE OF NATIONS.\n\nArticle 1\n1. Each Member undertakes...\nShort line", ""),
         ("§ 1581. Peonage\n(a) Whoever holds...", ""),

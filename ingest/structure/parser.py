@@ -27,7 +27,11 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 12
+PARSER_REVISION = 13
+# 13: an inferred title leaves out a tagline ("An introductory guide for ...") and the body issuing the
+#     document above an instrument named in capitals, goes on while its phrase does, and is a saved web
+#     page's repeated first line (4 of 62 inferred titles change: two Bali Process guides, the GRETA
+#     guidance note, the CPS guidance).
 # 12: a table's caption, column heads and row labels are not headings (runs of lines without running
 #     text that hold two or more rows of figures; dates are not figures).
 # 11: a lettered part right above a numbered section is a heading also where the stretch before that

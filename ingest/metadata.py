@@ -230,10 +230,9 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
     block naming an instrument, else the first block."""
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
+        # a saved web page: its title, then the same line as the page's heading
         if len(lines) > 1 and lines[0] == lines[1] and len(lines[0]) <= 200 and not _ARTICLE.match(lines[0]):
-            return (
-                lines[0].lstrip("#").strip().rstrip(" ,;:.")
-            )  # a web page: its title, then the same heading
+            return lines[0].lstrip("#").strip().rstrip(" ,;:.")
         treaty = _title_above_preamble(lines[:25], max_lines)
         if treaty:
             return " ".join(treaty)[:200].rstrip(" ,;:")
@@ -260,11 +259,11 @@ _ISSUER = re.compile(
 
 
 def _title_lines(block: list[str], max_lines: int) -> list[str]:
-    """The title within a block: from an instrument named in capitals below the body issuing it ("Group of
-    Experts on Action against Trafficking in Human Beings" / "GUIDANCE NOTE" / "on the entitlement of ..."),
-    else from the top; ``max_lines`` lines, and more while the phrase goes on."""
+    """The title within a block: from an instrument named in capitals below the body issuing it ("Office of
+    the National Rapporteur" / "GUIDANCE NOTE" / "on the referral of ..."), else from the top; ``max_lines``
+    lines, and more while the phrase goes on."""
     start = next(
-        (n for n, ln in enumerate(block) if n and is_caps_line(ln) and _INSTRUMENT.search(ln)),
+        (n for n, ln in enumerate(block) if n and _is_caps_line(ln) and _INSTRUMENT.search(ln)),
         0,
     )
     if start and not _ISSUER.match(" ".join(block[:start])):
@@ -277,7 +276,7 @@ def _title_lines(block: list[str], max_lines: int) -> list[str]:
     return out
 
 
-def is_caps_line(text: str) -> bool:
+def _is_caps_line(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 

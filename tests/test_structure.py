@@ -561,6 +561,30 @@ def test_a_lettered_part_right_after_a_short_chapter_introduction() -> None:
     ]
 
 
+def test_a_long_appendix_of_running_text_is_split_at_its_headings() -> None:
+    """A report's appendix that lists conclusions by topic over many pages is split at its topic
+    headings, cited "Appendix 1, Compensation" with the appendix in their path; a long appendix of
+    tables stays one unit (its cells are not headings)."""
+    para = REPORT_PARA + "\n"
+    topics = ["Right to information", "Compensation", "Non-punishment provision"]
+    appendix = "".join(f"{t}\n\n{para * 80}" for t in topics)
+    rows = "".join(
+        f"Grantee Organisation {n} Kastelmar Veloria Shelter Services NGO $ {n},000 FY 15 x\n"
+        for n in range(600)
+    )
+    body = "".join(f"{n}. {para}" for n in range(1, 6))  # paragraphs numbered through the report
+    text = f"{body}Appendix 1 - List of conclusions\n\n{para}{appendix}Appendix 2 - Funds obligated\n\n{rows}"
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    annex = "Appendix 1 – List of conclusions"
+    assert [(u.label, u.path) for u in doc.units() if not u.number or u.kind == "annex"] == [
+        ("Appendix 1", ()),
+        ("Appendix 1, Right to information", (annex,)),
+        ("Appendix 1, Compensation", (annex,)),
+        ("Appendix 1, Non-punishment provision", (annex,)),
+        ("Appendix 2", ()),
+    ]
+
+
 def test_a_guides_article_split_into_lettered_parts_and_their_sections() -> None:
     """A guide's long Article II with parts "A.", "B.", "C.": each part is cited "II.B", its sections
     number from 1 again ("II.C.1" after "II.B.2"), a long section heading followed by its first

@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from ingest.model import DocumentMeta, PageText
 from ingest.structure.headings import Cand, annex_candidates, keyword_candidates, numbered_candidates
 from ingest.structure.lines import Line, MarginNote
-from ingest.structure.outline import outline_candidates, part_above, select_outline, split_long
+from ingest.structure.outline import (
+    outline_candidates,
+    part_above,
+    running_text,
+    select_outline,
+    split_long,
+)
 from ingest.structure.select import select_containers, select_numbered, select_units, skipped_warnings
 
 LAW_TYPES = frozenset({"law", "draft_law", "act", "code", "regulation", "decree", "amendment", "treaty"})
@@ -53,6 +59,8 @@ def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool, l
             found = split_long(lines, lo, hi, 12000 if clauses else 40000)
         elif c.family == "unit" and not law:  # "Article III" of guidelines: a chapter, not an article
             found = split_long(lines, lo, hi, 40000)
+        elif c.family == "annex" and not law and running_text(lines, lo, hi):  # a report's long appendix
+            found = split_long(lines, lo, hi, 40000)  # of running text (not of tables)
         if not found and clauses and n < len(events) and events[n].family == "numbered":
             found = part_above(lines, lo, hi)
         out.extend(found)

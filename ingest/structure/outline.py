@@ -117,6 +117,13 @@ def _prose(text: str, width: int) -> bool:
     return len(text) >= 0.6 * width and small >= 0.4 * len(words)
 
 
+def running_text(lines: Sequence[Line], lo: int, hi: int) -> bool:
+    """Whether most non-blank lines of ``lines[lo:hi]`` are running text (not tables or lists)."""
+    width = typical_width(lines, 0.75)
+    texts = [ln.text for ln in lines[lo:hi] if ln.text]
+    return bool(texts) and 2 * sum(_prose(t, width) for t in texts) >= len(texts)
+
+
 def table_lines(lines: Sequence[Line], lo: int, hi: int, width: int) -> set[int]:
     """Lines of tables: runs of lines on one page with no running text among them that hold at least
     two data rows. Their caption, column heads and row labels ("Median Time", "T Nonimmigrant") are

@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 13
+PARSER_REVISION = 14
+# 14: a report's long appendix of running text (not of tables) is split at its headings, cited "Appendix 1,
+#     Compensation" with the appendix in their path (the GRETA UK report's list of conclusions by topic).
 # 13: an inferred title leaves out a tagline ("An introductory guide for ...") and the body issuing the
 #     document above an instrument named in capitals, goes on while its phrase does, and is a saved web
 #     page's repeated first line (4 of 62 inferred titles change: two Bali Process guides, the GRETA
@@ -81,12 +83,13 @@ class _Nesting:
     sections ("3", "3.1" above 3.1.2)."""
 
     host: tuple[str, str] | None = None  # (number, crumb) of the article split into parts
+    annex: tuple[str, str] | None = None  # (label, crumb) of the appendix split at its headings
     part: tuple[str, str] | None = None  # (citation prefix "IV.C", crumb) of the open lettered part
     renumbered: bool = False  # the document's sections number from 1 again under each lettered part
     sections: dict[str, str] = field(default_factory=dict)  # section number → crumb
 
     def reset(self) -> None:
-        self.host, self.part = None, None
+        self.host, self.part, self.annex = None, None, None
         self.sections.clear()
 
     def place(
@@ -100,6 +103,10 @@ class _Nesting:
         # after the "Section 28" it quotes).
         host = self.host if c.family == "split" and (lettered or (self.part and c.number)) else None
         above = [host[1]] if host else []
+        if self.annex and c.family in ("split", "caps"):  # "Appendix 1, Right to information"
+            above.insert(0, self.annex[1])
+            if not c.number:
+                label = f"{self.annex[0]}, {heading}"[:80]
         if lettered:  # "A." under chapter IV (or in a guide's Article IV) is cited "IV.A"
             outer = host[0] if host else container
             label = f"{outer}.{c.number}" if outer else f"{c.number}. {c.heading}"[:80]
@@ -108,6 +115,9 @@ class _Nesting:
         elif c.family == "unit":  # an article: the parts split out of it follow
             self.reset()
             self.host = (c.number, label_heading(label, heading))
+        elif c.family == "annex":  # an appendix: the parts split out of it follow
+            self.reset()
+            self.annex = (label, label_heading(label, heading))
         elif kind == "clause" and _SECTION_NUMBER.match(c.number):
             if self.part:
                 above.append(self.part[1])

@@ -30,7 +30,7 @@ from ingest.structure.subparts import build_subparts
 PARSER_REVISION = 14
 # 14: a report's long appendix of running text (not of tables) is split at its headings, cited "Appendix 1,
 #     Compensation" with the appendix in their path (the GRETA UK report's list of conclusions by topic).
-# 13: an inferred title leaves out a tagline ("An introductory guide for ...") and the body issuing the
+# 13: an inferred title leaves out a tagline ("A practical handbook for ...") and the body issuing the
 #     document above an instrument named in capitals, goes on while its phrase does, and is a saved web
 #     page's repeated first line (4 of 62 inferred titles change: two Bali Process guides, the GRETA
 #     guidance note, the CPS guidance).
@@ -80,7 +80,7 @@ class _Nesting:
     """What a unit of a report or guide sits under besides its containers: the article a guide splits
     into lettered parts ("Article III", then "A. Introduction", cited "III.A"), the open lettered part
     ("IV.C – Department of Justice"; its numbered sections are cited "IV.C.1"), the open numbered
-    sections ("3", "3.1" above 3.1.2)."""
+    sections ("3", "3.1" above 3.1.2), the appendix split at its headings ("Appendix 1, Compensation")."""
 
     host: tuple[str, str] | None = None  # (number, crumb) of the article split into parts
     annex: tuple[str, str] | None = None  # (label, crumb) of the appendix split at its headings

@@ -430,6 +430,20 @@ def test_quoted_lines_table_heads_and_sentence_ends_are_not_headings() -> None:
     assert "Human trafficking\nAny person" in doc.units()[1].text
 
 
+def test_a_line_introducing_a_list_is_not_a_heading_but_a_question_is() -> None:
+    """ "A relevant application is" / "(a) an application for ..." goes on into its list; "What it is" is a
+    guide's heading."""
+    para = REPORT_PARA * 3
+    text = (
+        f"1 Background\n{para}1.1 Applications\n{para}A relevant application is\n"
+        f"(a)an application for a residence permit made by the separated child or another person under the\n"
+        f"rules for leave to enter, or\n(b)an application for asylum.\n\n{para}"
+        f"1.2 Identification\n{para}What it is\n{para}"
+    )
+    doc = parse(text, DocumentMeta(doc_id="r", doc_type="report"))
+    assert [u.heading for u in doc.units()] == ["Background", "Applications", "Identification", "What it is"]
+
+
 def test_a_tables_caption_column_heads_and_row_labels_are_not_headings() -> None:
     """The AG report's tables: a caption in capitals, column heads and row labels on lines of their
     own ("Median Time", "T Nonimmigrant"), then rows of figures, stay in the section's text."""

@@ -29,6 +29,7 @@ _ENDS_SENTENCE = (".", ":", "!", "?", "”", '"', ")", "’")
 _OPEN_ENDS = frozenset(
     {"the", "a", "an", "of", "and", "or", "to", "with", "by", "from", "that", "which", "whose"}
 )
+_QUESTION_WORDS = frozenset({"what", "who", "how", "why", "where", "when", "which"})
 # Block labels that are not headings of their own (UNODC Model Law commentary, page captions).
 _NOT_HEADINGS = frozenset({"page", "commentary", "optional provision", "option 1", "option 2", "option 3"})
 
@@ -223,8 +224,11 @@ def _soft(lines: Sequence[Line], i: int, hi: int, width: int) -> bool:
         return False
     if _BULLET_RE.match(t) or not t[0].isalpha() or t.casefold() in _NOT_HEADINGS or _AMOUNT_END.search(t):
         return False
-    if t.split()[-1].casefold() in _OPEN_ENDS:  # "The mandate of the" / "COP originally applied ...": a
+    words = [w.casefold() for w in t.split()]
+    if words[-1] in _OPEN_ENDS:  # "The mandate of the" / "COP originally applied ...": a
         return False  # sentence broken after a footnote mark, not a heading
+    if words[-1] in ("is", "are") and words[0] not in _QUESTION_WORDS:  # "A relevant application is" / (a) …:
+        return False  # a sentence introducing a list ("What it is" stays a heading)
     prev = lines[i - 1] if i > 0 else None
     if prev is not None and prev.text and prev.page == lines[i].page:
         # "... reads as follows:" / "Art. 182": what a colon introduces is quoted, not a heading

@@ -18,6 +18,7 @@ from pathlib import Path
 from ingest.errors import InputError
 from ingest.model import DocumentMeta, PageText
 from ingest.structure import PARSER_REVISION
+from ingest.structure.headings import is_caps
 
 MANIFEST_NAMES = ("manifest.toml", "ctkb.toml")
 META_FIELDS = ("title", "jurisdiction", "doc_type", "language", "year", "status", "version", "work", "doc_id")
@@ -263,7 +264,7 @@ def _title_lines(block: list[str], max_lines: int) -> list[str]:
     the National Rapporteur" / "GUIDANCE NOTE" / "on the referral of ..."), else from the top; ``max_lines``
     lines, and more while the phrase goes on."""
     start = next(
-        (n for n, ln in enumerate(block) if n and _is_caps_line(ln) and _INSTRUMENT.search(ln)),
+        (n for n, ln in enumerate(block) if n and is_caps(ln) and _INSTRUMENT.search(ln)),
         0,
     )
     if start and not _ISSUER.match(" ".join(block[:start])):
@@ -274,11 +275,6 @@ def _title_lines(block: list[str], max_lines: int) -> list[str]:
             break
         out.append(line)
     return out
-
-
-def _is_caps_line(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 _SHORT_TITLE = re.compile(r"This Act may be (?:called|cited as),? (?:the )?(?P<title>[^.;:—]{5,150}?\d{4})")

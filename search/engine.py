@@ -296,6 +296,8 @@ class SearchEngine:
 
     # --- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
+        from search.snippet import query_terms
+
         parsed = parse_query(request.query)
         language = request.filters.languages[0] if len(request.filters.languages) == 1 else None
         dense, sparse = self.vectors(request.query, request.mode, language, request.filters.languages)
@@ -314,8 +316,9 @@ class SearchEngine:
                 for w in words
             ]
         )
-        scored = equalize_copies(scored, marked)
-        hits = _break_ties(group_chunks(scored, marked, limit=wanted, all_parts=self._all_parts), marked)
+        terms = query_terms(marked)
+        scored = equalize_copies(scored, terms)
+        hits = _break_ties(group_chunks(scored, marked, limit=wanted, all_parts=self._all_parts), terms)
         if self.options.reranker is not None and hits:
             hits = self.options.reranker(request.query, hits)
         if self.options.reference_lookup and parsed.refs:
@@ -378,13 +381,11 @@ class SimilarGroup:
         }
 
 
-def _break_ties(hits: list[Hit], query: str) -> list[Hit]:
+def _break_ties(hits: list[Hit], terms: set[str]) -> list[Hit]:
     """Equal fused scores are common with RRF (rank 1 + rank 2 on one side, 2 + 1 on the other):
-    among equals, the provision containing more of the query's words (and their translations) comes
-    first, then document and provision order."""
-    from search.snippet import query_terms, stem
-
-    terms = query_terms(query)
+    among equals, the provision containing more of the query's words (and their translations:
+    ``terms``) comes first, then document and provision order."""
+    from search.snippet import stem
 
     def coverage(h: Hit) -> int:
         return len(terms & {stem(w) for w in re.findall(r"\w+", h.text)})

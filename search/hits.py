@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,7 +82,7 @@ def to_json(query: str, hits: Sequence[Hit]) -> dict[str, Any]:
     return {"query": query, "hits": [h.as_json() for h in hits]}
 
 
-def equalize_copies(scored: Sequence[Any], query: str) -> list[Any]:
+def equalize_copies(scored: Sequence[Any], terms: set[str]) -> list[Any]:
     """``ScoredChunk``s, best first, with each chunk stored more than once (an article unchanged from
     draft v1 to v2) given the mean score of its copies.
 
@@ -93,22 +92,19 @@ def equalize_copies(scored: Sequence[Any], query: str) -> list[Any]:
     The copies hold the same ranks on every side whatever their order, so the mean of their fused
     scores is the same in every index. Copies are chunks with the same label, heading, path and text
     (so the same dense and BM25 text apart from their document's title); they are left alone when
-    the query names a word of one copy's title and not of the other's ("draft v2"): BM25 tells those
-    apart."""
-    from search.snippet import query_terms, stem
+    the query (``terms``: its words, ``search.snippet.query_terms``) names a word of one copy's title and
+    not of the other's ("draft v2"): BM25 tells those apart."""
+    from search.snippet import query_terms
 
     groups: dict[tuple[Any, ...], list[int]] = {}
     for n, sc in enumerate(scored):
         c = sc.stored.chunk  # what both sides index, apart from the title: label, heading, path, text
         groups.setdefault((c.label, c.heading, c.path, c.text), []).append(n)
     out = list(scored)
-    terms: set[str] | None = None
     for members in groups.values():
         if len(members) < 2:
             continue
-        words = [{stem(w) for w in re.findall(r"\w+", scored[n].stored.meta.title)} for n in members]
-        if terms is None:
-            terms = query_terms(query)
+        words = [query_terms(scored[n].stored.meta.title) for n in members]
         if terms & (set().union(*words) - words[0].intersection(*words[1:])):
             continue
         mean = sum(scored[n].score for n in members) / len(members)

@@ -6,6 +6,7 @@ from ingest.model import Chunk, DocumentMeta
 from ingest.store.index import ScoredChunk
 from ingest.store.schema import StoredChunk
 from search.hits import equalize_copies
+from search.snippet import query_terms
 
 SHELTER = "Victims shall be offered safe accommodation in a specialised shelter."
 
@@ -31,7 +32,7 @@ V1, V2 = "Law on Combating Trafficking (Draft v1)", "Law on Combating Traffickin
 
 
 def _ranked(scored: list[ScoredChunk], query: str) -> list[tuple[str, float]]:
-    return [(s.stored.meta.doc_id, round(s.score, 6)) for s in equalize_copies(scored, query)]
+    return [(s.stored.meta.doc_id, round(s.score, 6)) for s in equalize_copies(scored, query_terms(query))]
 
 
 def test_copies_get_the_mean_of_their_scores_whatever_order_the_engine_gave() -> None:

@@ -9,6 +9,7 @@ from ingest.model import DocumentMeta, PageText
 from ingest.structure.headings import Cand, annex_candidates, keyword_candidates, numbered_candidates
 from ingest.structure.lines import Line, MarginNote
 from ingest.structure.outline import (
+    LineStats,
     outline_candidates,
     part_above,
     running_text,
@@ -47,6 +48,7 @@ def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool, l
     """Over-long stretches that are not articles or sections (a preamble, a chapter introduction,
     a report paragraph) are split at the headings found inside them."""
     out: list[Cand] = []
+    stats = LineStats.of(lines)
     bounds = [None, *events]
     for n, c in enumerate(bounds):
         lo = 0 if c is None else c.end + 1
@@ -56,13 +58,13 @@ def split_long_stretches(lines: list[Line], events: list[Cand], clauses: bool, l
         found: list[Cand] = []
         if c is None or c.family in ("container", "roman") or (clauses and c.family != "annex"):
             # In laws and treaties only a very long preface is split (a report bound with the law).
-            found = split_long(lines, lo, hi, 12000 if clauses else 40000)
+            found = split_long(lines, lo, hi, 12000 if clauses else 40000, stats)
         elif c.family == "unit" and not law:  # "Article III" of guidelines: a chapter, not an article
-            found = split_long(lines, lo, hi, 40000)
-        elif c.family == "annex" and not law and running_text(lines, lo, hi):  # a report's long appendix
-            found = split_long(lines, lo, hi, 40000)  # of running text (not of tables)
+            found = split_long(lines, lo, hi, 40000, stats)
+        elif c.family == "annex" and not law and running_text(lines, lo, hi, stats):  # a report's long
+            found = split_long(lines, lo, hi, 40000, stats)  # appendix of running text (not of tables)
         if not found and clauses and n < len(events) and events[n].family == "numbered":
-            found = part_above(lines, lo, hi)
+            found = part_above(lines, lo, hi, stats)
         out.extend(found)
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ingest.structure.headings import Cand, is_caps, lower_start, title_like, typical_width
 from ingest.structure.lines import Line, next_nonblank
@@ -34,13 +34,29 @@ _QUESTION_WORDS = frozenset({"what", "who", "how", "why", "where", "when", "whic
 _NOT_HEADINGS = frozenset({"page", "commentary", "optional provision", "option 1", "option 2", "option 3"})
 
 
-def outline_candidates(lines: Sequence[Line], lo: int = 0, hi: int | None = None) -> list[Cand]:
-    """Heading candidates among ``lines[lo:hi]`` (indices stay global)."""
+@dataclass(frozen=True)
+class LineStats:
+    """What the heading rules compare a line with, measured once over the whole document."""
+
+    width: int  # a body line's length
+    full: int  # a full line's length (tables and bullets make the median short)
+    repeated: frozenset[str]  # lines printed on many pages: running headers (when no cleaner ran)
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> LineStats:
+        counts = Counter(ln.text for ln in lines if ln.text)
+        repeated = frozenset(t for t, n in counts.items() if n >= 3)
+        return cls(typical_width(lines), typical_width(lines, 0.75), repeated)
+
+
+def outline_candidates(
+    lines: Sequence[Line], lo: int = 0, hi: int | None = None, stats: LineStats | None = None
+) -> list[Cand]:
+    """Heading candidates among ``lines[lo:hi]`` (indices stay global); ``stats``: the document's,
+    when the caller looks at many stretches of it."""
     hi = len(lines) if hi is None else hi
-    width = typical_width(lines)
-    full = typical_width(lines, 0.75)  # a full line (tables and bullets make the median short)
-    # A line printed on many pages is a running header, not a heading (when no cleaner ran).
-    repeated = {t for t, n in Counter(ln.text for ln in lines if ln.text).items() if n >= 3}
+    stats = stats or LineStats.of(lines)
+    width, full, repeated = stats.width, stats.full, stats.repeated
     table = table_lines(lines, lo, hi, full)
     out: list[Cand] = []
     i = lo
@@ -118,11 +134,10 @@ def _prose(text: str, width: int) -> bool:
     return len(text) >= 0.6 * width and small >= 0.4 * len(words)
 
 
-def running_text(lines: Sequence[Line], lo: int, hi: int) -> bool:
+def running_text(lines: Sequence[Line], lo: int, hi: int, stats: LineStats) -> bool:
     """Whether most non-blank lines of ``lines[lo:hi]`` are running text (not tables or lists)."""
-    width = typical_width(lines, 0.75)
     texts = [ln.text for ln in lines[lo:hi] if ln.text]
-    return bool(texts) and 2 * sum(_prose(t, width) for t in texts) >= len(texts)
+    return bool(texts) and 2 * sum(_prose(t, stats.full) for t in texts) >= len(texts)
 
 
 def table_lines(lines: Sequence[Line], lo: int, hi: int, width: int) -> set[int]:
@@ -306,12 +321,14 @@ def select_outline(cands: Sequence[Cand], pages: int) -> list[Cand]:
     return kept[:: max(1, -(-len(kept) // limit))] if len(kept) > limit else kept
 
 
-def split_long(lines: Sequence[Line], lo: int, hi: int, max_chars: int = 12000) -> list[Cand]:
+def split_long(
+    lines: Sequence[Line], lo: int, hi: int, max_chars: int = 12000, stats: LineStats | None = None
+) -> list[Cand]:
     """Headings inside an over-long clause/preamble body (``lines[lo:hi]``), or [] to keep it whole."""
     size = sum(len(ln.text) for ln in lines[lo:hi])
     if size <= max_chars:
         return []
-    found = select_outline(outline_candidates(lines, lo, hi), max(1, size // 3000))
+    found = select_outline(outline_candidates(lines, lo, hi, stats), max(1, size // 3000))
     return (
         [replace(c, family="split" if c.family != "caps" else "caps") for c in found]
         if len(found) >= 2
@@ -319,7 +336,7 @@ def split_long(lines: Sequence[Line], lo: int, hi: int, max_chars: int = 12000) 
     )
 
 
-def part_above(lines: Sequence[Line], lo: int, hi: int) -> list[Cand]:
+def part_above(lines: Sequence[Line], lo: int, hi: int, stats: LineStats) -> list[Cand]:
     """The lettered part printed right above the numbered section at ``hi`` ("A. Department of Health
     and Human Services" / "1. Capacity and Leadership ..."), found in a stretch too short to split."""
     j = hi - 1
@@ -330,7 +347,7 @@ def part_above(lines: Sequence[Line], lo: int, hi: int) -> list[Cand]:
     # the part's heading may take two lines ("C. Law Enforcement and Prosecution of Crimes of" / ...)
     for i in (j, j - 1):
         if i >= lo and (i == lo or not lines[i - 1].text or lines[i - 1].text.endswith(_ENDS_SENTENCE)):
-            found = [c for c in outline_candidates(lines, i, hi) if c.line == i]
+            found = [c for c in outline_candidates(lines, i, hi, stats) if c.line == i]
             if found and found[0].end == j and found[0].number.isalpha() and len(found[0].number) == 1:
                 return [replace(found[0], family="split")]
     return []

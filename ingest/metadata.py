@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ingest.clean import header_key
 from ingest.errors import InputError
 from ingest.model import DocumentMeta, PageText
 from ingest.structure import PARSER_REVISION
@@ -229,8 +230,11 @@ def _title_above_preamble(lines: Sequence[str], max_lines: int) -> list[str]:
 def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
     """The title block of the first page with text: the lines above a preamble heading, else the
     block naming an instrument, else the first block."""
+    running = _running_heads(pages)
     for page in pages:
         lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
+        while len(lines) > 1 and header_key(lines[0]) in running:
+            lines = lines[1:]  # a running header cleaning kept (too few pages to be sure), not the title
         # a saved web page: its title, then the same line as the page's heading
         if len(lines) > 1 and lines[0] == lines[1] and len(lines[0]) <= 200 and not _ARTICLE.match(lines[0]):
             return lines[0].lstrip("#").strip().rstrip(" ,;:.")
@@ -249,6 +253,18 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
         block = _title_lines((named or blocks)[0], max_lines)
         return " ".join(block)[:200].rstrip(" ,;:")
     return ""
+
+
+def _running_heads(pages: Sequence[PageText]) -> set[str]:
+    """The first lines of the pages after the first page with text (their ``header_key``): a title is
+    not printed again at the top of the next page, a running header is. Cleaning drops running headers
+    only from documents of three pages or more; this catches them in shorter ones."""
+    firsts = [
+        next((ln.strip() for ln in p.text.splitlines() if ln.strip() and not ln.startswith("\x1f")), "")
+        for p in pages
+        if p.text.strip()
+    ]
+    return {header_key(ln) for ln in firsts[1:] if ln and not header_key(ln).startswith("=")}
 
 
 # The name of a body issuing a document, printed above the instrument's name in capitals.

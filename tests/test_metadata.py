@@ -58,6 +58,30 @@ def test_infer_title_skips_page_numbers_and_stops_at_sentence() -> None:
     assert "3" not in title.split()[0]
 
 
+_HEADER = "Veloriya Respublikası — İnsan alverinə qarşı qaynar xəttin Qaydaları — 2025"
+_FIRST_PAGE = (
+    f"{_HEADER}\n Veloriya Respublikası\n İnsan alverinə qarşı qaynar xəttin fəaliyyəti Qaydaları\n"
+    " Layihə — 2025-ci il 15 dekabr\nFəsil I. Ümumi müddəalar\nMaddə 1. Qaydaların məqsədi\n1. Bu Qaydalar ..."
+)
+
+
+@pytest.mark.parametrize(
+    ("second_page", "expected"),
+    [
+        # the header line again on top of page 2: a running header (cleaning keeps it in a 2-page
+        # document), so the title block below it names the document
+        (
+            f"{_HEADER}\nMaddə 8. Zənglərin yazılması\n1. Zənglər ...",
+            "İnsan alverinə qarşı qaynar xəttin fəaliyyəti Qaydaları",
+        ),
+        # page 2 starts with something else: the first line is the title block as before
+        ("Maddə 8. Zənglərin yazılması\n1. Zənglər ...", _HEADER),
+    ],
+)
+def test_infer_title_skips_a_running_header_of_a_short_document(second_page: str, expected: str) -> None:
+    assert infer_title([PageText(1, _FIRST_PAGE), PageText(2, second_page)]) == expected
+
+
 @pytest.mark.parametrize(
     ("head", "expected"),
     [

@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 15
+PARSER_REVISION = 16
+# 16: an inferred title skips a running header that cleaning kept because the document has under three
+#     pages: a first line that is the first line of a later page too (ingest.metadata.infer_title).
 # 15: a short line ending in "is" / "are" introduces a list and is not a heading, unless it asks a
 #     question ("What it is").
 # 14: a report's long appendix of running text (not of tables) is split at its headings, cited "Appendix 1,

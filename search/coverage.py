@@ -6,15 +6,16 @@ document, provision by provision (``Checklist.from_document``).
 
 Calibration: cosines are not comparable across models (MiniLM puts unrelated legal text near 0.3, e5 near
 0.8), so each item's best score is read as a robust z-score against the background of *this* report, the
-whole item x provision matrix (most cells are unrelated). Keyword hits in the provision (English
-checklists) add a fixed bonus. ``covered``/``partial`` thresholds are in those z units and were set on
+whole item x provision matrix (most cells are unrelated). Keyword hits in the provision add a fixed
+bonus. A draft in another language than the reference is searched with the items' glossary
+translations (``search/localise.py``). ``covered``/``partial`` thresholds are in those z units and were set on
 real texts (see ``tests/test_coverage.py``) for both MiniLM and multilingual-e5-small.
 """
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 
 from ingest.model import DocumentMeta, LegalDocument, Provision
 from search.compare import embed_text
-from search.diff import normalise
+from search.localise import ItemSearch, KeywordMatcher, item_searches
 
 CoverageStatus = Literal["covered", "partial", "missing"]
 CHECKLISTS = ("un_trafficking_protocol", "coe_convention")
@@ -55,6 +56,7 @@ class Checklist:
     title: str
     items: tuple[ChecklistItem, ...]
     source: str = ""
+    language: str = "en"  # of the items' text ("" unknown: never translated)
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Checklist:
@@ -76,6 +78,7 @@ class Checklist:
             title=str(data.get("title", "")),
             items=items,
             source=str(data.get("source", "")),
+            language=str(data.get("language", "en")),
         )
 
     @classmethod
@@ -92,7 +95,11 @@ class Checklist:
             if u.kind != "preamble" and u.text.strip()
         )
         return cls(
-            id=doc.meta.doc_id, title=doc.meta.title or doc.meta.doc_id, items=items, source=doc.meta.source
+            id=doc.meta.doc_id,
+            title=doc.meta.title or doc.meta.doc_id,
+            items=items,
+            source=doc.meta.source,
+            language=doc.meta.language or "",
         )
 
 
@@ -148,11 +155,18 @@ class CoverageReport:
     items: tuple[ItemCoverage, ...]
     summary: dict[str, int] = field(default_factory=dict)
     calibration: dict[str, float] = field(default_factory=dict)
+    # the draft's language when it differs from the reference's: items were searched in translation
+    translated_to: str = ""
 
-
-def _keyword_hits(item: ChecklistItem, text: str) -> tuple[str, ...]:
-    low = normalise(text).lower()
-    return tuple(k for k in item.keywords if re.search(rf"\b{re.escape(k.lower())}", low))
+    @property
+    def language_note(self) -> str:
+        """One line for reports and the app; empty when draft and reference share a language."""
+        if not self.translated_to:
+            return ""
+        return (
+            f"The draft is in another language ({self.translated_to}): each item was also searched by the "
+            "glossary's terms in that language; scores across languages are less certain."
+        )
 
 
 def _z(m: np.ndarray, min_background: int) -> tuple[np.ndarray, float, float]:
@@ -171,9 +185,14 @@ def coverage_from_vectors(
     item_vecs: np.ndarray,
     prov_vecs: np.ndarray,
     config: CoverageConfig | None = None,
+    searches: Sequence[ItemSearch] | None = None,
 ) -> CoverageReport:
-    """Pure core of :func:`coverage` (vectors given)."""
+    """Pure core of :func:`coverage` (vectors given). ``searches``: how each item was looked for (its
+    keywords), by default as written."""
     cfg = config or CoverageConfig()
+    looks = list(searches) if searches is not None else item_searches(checklist.items, "", "")
+    matcher = KeywordMatcher()
+    translated = next((s.language for s in looks if s.language), "")
     meta = draft.meta if draft is not None else DocumentMeta(doc_id="draft")
     cos = np.asarray(item_vecs, dtype=np.float32) @ np.asarray(prov_vecs, dtype=np.float32).T
     out: list[ItemCoverage] = []
@@ -183,7 +202,7 @@ def coverage_from_vectors(
     for k, item in enumerate(checklist.items):
         cands: list[ProvisionMatch] = []
         for j, p in enumerate(provisions):
-            hits = _keyword_hits(item, f"{p.heading} {p.text}")
+            hits = matcher.hits(looks[k], f"{p.heading} {p.text}")
             s = float(z[k, j]) + (cfg.keyword_bonus if hits else 0.0)
             cands.append(ProvisionMatch(p, round(s, 3), round(float(cos[k, j]), 4), hits))
         cands.sort(key=lambda c: -c.score)
@@ -206,6 +225,7 @@ def coverage_from_vectors(
             "covered": cfg.covered,
             "partial": cfg.partial,
         },
+        translated_to=translated,
     )
 
 
@@ -222,6 +242,7 @@ def coverage(
         return coverage_from_vectors(
             draft, provisions, ref, np.zeros((len(ref.items), 1)), np.zeros((0, 1)), config
         )
-    item_vecs = np.stack([np.asarray(embedder.embed_query(it.query), dtype=np.float32) for it in ref.items])
+    looks = item_searches(ref.items, ref.language, draft.meta.language or "")
+    item_vecs = np.stack([np.asarray(embedder.embed_query(s.query), dtype=np.float32) for s in looks])
     prov_vecs = np.asarray(embedder.embed_passages([embed_text(p) for p in provisions]), dtype=np.float32)
-    return coverage_from_vectors(draft, provisions, ref, item_vecs, prov_vecs, config)
+    return coverage_from_vectors(draft, provisions, ref, item_vecs, prov_vecs, config, looks)

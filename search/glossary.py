@@ -95,6 +95,19 @@ class Glossary:
                     out[lang].append(text)
         return {lang: phrases for lang, phrases in out.items() if phrases}
 
+    def synonyms_in(self, phrase: str, language: str) -> list[str]:
+        """The ``language`` phrases of the concepts that have ``phrase`` itself (not a part of it) as an
+        English phrase: "victim means" gets nothing, though it contains "victim"."""
+        key = f" {_norm(phrase)} "
+        prefix = f"{language}:"
+        out: list[str] = []
+        for group, english in zip(self.concepts, self._english, strict=True):
+            if key in english:
+                out += [
+                    p[len(prefix) :] for p in group if p.startswith(prefix) and p[len(prefix) :] not in out
+                ]
+        return out
+
     def _matched_in(self, query: str, language: str, analyse: Analyse) -> list[tuple[str, ...]]:
         terms = analyse(query, language)
         prefix = f"{language}:"

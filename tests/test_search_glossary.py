@@ -83,3 +83,13 @@ def test_a_georgian_or_russian_question_gets_the_concepts_english_phrases() -> N
     assert "assistance to victims" not in g.translations("жертвам нужна помощь", "ru", analyse).get("en", [])
     assert g.translations("residence permit", "en", analyse) == g.translations("residence permit")
     assert g.translations("ამინდი დღეს", "ka", analyse) == {}
+
+
+def test_synonyms_need_the_whole_phrase() -> None:
+    """A checklist keyword gets the concept it names, not one of its words' ("victim means" is no
+    concept of its own: it would otherwise get every translation of "victim")."""
+    g = default_glossary()
+    assert "персональные данные" in g.synonyms_in("personal data", "ru")
+    assert "Personal Data" not in g.synonyms_in("personal data", "ru")  # only the asked language
+    assert g.synonyms_in("victim means", "ru") == []
+    assert g.synonyms_in("personal data", "xx") == []

@@ -97,6 +97,8 @@ def coverage(args: argparse.Namespace) -> Outcome:
         f"{draft.meta.title or draft.meta.doc_id} against {report.checklist_title}",
         ", ".join(f"{n} {k}" for k, n in report.summary.items()),
     ]
+    if report.language_note:
+        lines.append(f"({report.language_note})")
     for item in report.items:
         best = item.matches[0].provision.label if item.matches else "—"
         lines.append(f"  {item.status:<8} {item.item.title} ({item.item.article})  ← {best}")

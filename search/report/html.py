@@ -122,6 +122,8 @@ def _coverage(r: CoverageReport) -> str:
         f"<p>Reference: {escape(r.checklist_title)}</p>",
         _summary(r.summary),
     ]
+    if r.language_note:
+        body.append(f'<p class="muted">{escape(r.language_note)}</p>')
     body.append(
         "<table><thead><tr><th>Item</th><th>Article</th><th>Status</th><th>Score</th><th>Best provision(s)</th>"
         "</tr></thead><tbody>"

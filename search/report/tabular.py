@@ -69,6 +69,7 @@ def to_json(report: Comparison | CoverageReport) -> dict[str, Any]:
             ],
             "summary": dict(report.summary),
             "calibration": dict(report.calibration),
+            "translated_to": report.translated_to,
         }
     return {
         "left": meta_json(report.left_meta),
@@ -153,6 +154,8 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
         lines = [f"# Coverage of {_md(report.draft_meta.title or report.draft_meta.doc_id)}", ""]
         lines += [f"Reference: {_md(report.checklist_title)}", ""]
         lines += [", ".join(f"{k}: {v}" for k, v in report.summary.items()), ""]
+        if report.language_note:
+            lines += [_md(report.language_note), ""]
         lines += ["| Item | Article | Status | Score | Best provision(s) |", "|---|---|---|---|---|"]
         for ic in report.items:
             cites = "; ".join(_md(_cite(m.provision)) for m in ic.matches)

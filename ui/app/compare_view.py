@@ -113,6 +113,8 @@ def render_coverage(ctx: Any, records: list[Any], pick: Any) -> None:
         return
     report = held[1]
     st.markdown(f"**{md_escape(report.draft_meta.title)}** against **{md_escape(report.checklist_title)}**")
+    if report.language_note:
+        st.caption(md_escape(report.language_note))
     for col, status in zip(st.columns(3), vm.COVERAGE_ORDER, strict=True):
         col.metric(status.capitalize(), int(report.summary.get(status, 0)))
     statuses = st.multiselect(

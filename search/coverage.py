@@ -7,9 +7,9 @@ document, provision by provision (``Checklist.from_document``).
 Calibration: cosines are not comparable across models (MiniLM puts unrelated legal text near 0.3, e5 near
 0.8), so each item's best score is read as a robust z-score against the background of *this* report, the
 whole item x provision matrix (most cells are unrelated). Keyword hits in the provision add a fixed
-bonus. A draft in another language than the reference is searched with the items' glossary
-translations (``search/localise.py``). ``covered``/``partial`` thresholds are in those z units and were set on
-real texts (see ``tests/test_coverage.py``) for both MiniLM and multilingual-e5-small.
+bonus. ``covered``/``partial`` thresholds are in those z units and were set on real texts (see
+``tests/test_coverage.py``) for both MiniLM and multilingual-e5-small. A draft in another language than
+the reference is searched with the items' glossary translations (``search/localise.py``).
 """
 
 from __future__ import annotations

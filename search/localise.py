@@ -2,11 +2,12 @@
 
 Across languages the embedding model alone ranks a reference item's provision first for about half
 the items (measured with the Dutch translations of the treaties, ``bench/coverage_languages.py``), and
-the English keyword bonus never fires. So, when the draft's language differs from the reference's, each
+the English keywords rarely match. So, when the draft's language differs from the reference's, each
 item's query is followed by the glossary's phrases in the draft's language for the concepts the item
 names (``search/data/glossary.json`` and ``legal_terms.json``: English, Dutch, Russian, Georgian,
-Armenian, Azerbaijani), and its keywords get their translations, matched by the draft language's BM25
-stems ("торговлей людьми" meets "торговля людьми"). What is shown (title, description) stays as written.
+Armenian, Azerbaijani), and each keyword that is itself a glossary phrase gets that concept's phrases,
+matched as written or by the draft language's BM25 stems ("торговлей людьми" meets "торговля людьми").
+What is shown (title, description) stays as written.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from search.glossary import Glossary, default_glossary
 @dataclass(frozen=True)
 class ItemSearch:
     """What one checklist item is looked for by: the text to embed and the keywords that earn the bonus.
-    ``language`` empty: keywords match as written (word starts, case folded); else by that language's
-    stems."""
+    Keywords match as written (at a word start, case folded) and, where ``language`` is set, also by that
+    language's stems."""
 
     query: str
     keywords: tuple[str, ...]

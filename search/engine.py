@@ -356,21 +356,12 @@ class SearchEngine:
         per_document: int = 3,
         mode: str = "hybrid",
         filters: SearchFilters | None = None,
-        by_language: bool = True,
     ) -> list[SimilarGroup]:
-        """Provisions of *other* documents closest to one provision, grouped by document (each language
-        of the index queried on its own and merged: ``search/similar.py``)."""
+        """Provisions of *other* documents closest to one provision, grouped by document."""
         from search.similar import similar_provisions
 
         return similar_provisions(
-            self,
-            doc_id,
-            provision,
-            top_k=top_k,
-            per_document=per_document,
-            mode=mode,
-            filters=filters,
-            by_language=by_language,
+            self, doc_id, provision, top_k=top_k, per_document=per_document, mode=mode, filters=filters
         )
 
 

@@ -232,7 +232,7 @@ def infer_title(pages: Sequence[PageText], max_lines: int = 4) -> str:
     block naming an instrument, else the first block."""
     running = _running_heads(pages)
     for page in pages:
-        lines = [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
+        lines = _text_lines(page)
         while len(lines) > 1 and header_key(lines[0]) in running:
             lines = lines[1:]  # a running header cleaning kept (too few pages to be sure), not the title
         # a saved web page: its title, then the same line as the page's heading
@@ -259,12 +259,13 @@ def _running_heads(pages: Sequence[PageText]) -> set[str]:
     """The first lines of the pages after the first page with text (their ``header_key``): a title is
     not printed again at the top of the next page, a running header is. Cleaning drops running headers
     only from documents of three pages or more; this catches them in shorter ones."""
-    firsts = [
-        next((ln.strip() for ln in p.text.splitlines() if ln.strip() and not ln.startswith("\x1f")), "")
-        for p in pages
-        if p.text.strip()
-    ]
-    return {header_key(ln) for ln in firsts[1:] if ln and not header_key(ln).startswith("=")}
+    firsts = [lines[0] for lines in map(_text_lines, pages) if lines]
+    return {header_key(ln) for ln in firsts[1:] if not header_key(ln).startswith("=")}
+
+
+def _text_lines(page: PageText) -> list[str]:
+    """A page's non-blank lines, stripped (margin notes, marked \\x1f, left out)."""
+    return [ln.strip() for ln in page.text.splitlines() if ln.strip() and not ln.startswith("\x1f")]
 
 
 # The name of a body issuing a document, printed above the instrument's name in capitals.

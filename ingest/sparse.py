@@ -180,6 +180,12 @@ class Bm25Encoder:
         ordered = tuple(sorted(terms))
         return SparseVector(ordered, (1.0,) * len(ordered))
 
+    def word_terms(self, text: str, language: str) -> tuple[int, ...]:
+        """The term of each word of ``text`` as a document in ``language`` indexes it, in order (stop words
+        left out): how glossary phrases are matched within a question or a checklist item."""
+        words = (self.encode_passages([w], language)[0].indices for w in _WORD.findall(text))
+        return tuple(ids[0] for ids in words if ids)
+
     def stopword_count(self, text: str, language: str) -> int:
         """How many distinct words of ``text`` are stop words of ``language`` (0 if it has no list)."""
         analyzer = analyzer_for(language)

@@ -242,8 +242,7 @@ class SearchEngine:
         key = (text, language)
         found = self._terms_cache.get(key)
         if found is None:
-            words = (self.bm25.encode_passages([w], language)[0].indices for w in re.findall(r"\w+", text))
-            found = _remember(self._terms_cache, key, tuple(ids[0] for ids in words if ids), size=4096)
+            found = _remember(self._terms_cache, key, self.bm25.word_terms(text, language), size=4096)
         return found
 
     def _embed(self, text: str, latent: bool = False) -> tuple[float, ...]:

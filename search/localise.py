@@ -79,12 +79,7 @@ def item_searches(
     from ingest.sparse import Bm25Encoder
 
     gloss = glossary or default_glossary()
-    encoder = Bm25Encoder()
-
-    def analyse(text: str, language: str) -> tuple[int, ...]:
-        words = (encoder.encode_passages([w], language)[0].indices for w in re.findall(r"\w+", text))
-        return tuple(ids[0] for ids in words if ids)
-
+    analyse = Bm25Encoder().word_terms
     out = []
     for it in items:
         phrases = gloss.translations(" ".join([it.query, *it.keywords]), source, analyse).get(target, [])

@@ -5,6 +5,9 @@ a robust z-score against the background of *all* pairs of this comparison (most 
 the median and MAD of the matrix describe "unrelated" for whatever model produced the vectors: MiniLM
 cosines of unrelated articles sit near 0.3, e5 ones near 0.8; after this rescaling one threshold serves
 both). Number agreement and relative position are weak priors that only break near-ties.
+Across languages words cannot be compared; what a translation keeps is the provision's skeleton (the
+numbers it contains, its list items by their place in the alphabet, its paragraph count), scored the same
+way next to the cosine.
 An optimal one-to-one assignment (``scipy.optimize.linear_sum_assignment``) is then filtered by a threshold
 with a margin test; unmatched provisions whose text is contained in a matched neighbour's partner become
 split/merge parts where the evidence is clear.
@@ -13,8 +16,10 @@ split/merge parts where the evidence is clear.
 from __future__ import annotations
 
 import bisect
+import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,8 +38,16 @@ class AlignConfig:
     margin: float = 0.5
     number_weight: float = 0.3
     position_weight: float = 1.5  # penalty per unit of relative-position distance
-    cross_position_weight: float = 1.5
-    support_weight: float = 0.6  # across languages: weight of the diagonal neighbours' evidence
+    # Across languages (chosen on seeded edits of five treaties' Dutch texts, bench/compare.py --languages):
+    cross_accept: float = 3.0
+    cross_doubt: float = 2.0
+    cross_margin: float = 0.25
+    cross_position_weight: float = 1.0
+    support_weight: float = 0.3  # weight of the diagonal neighbours' evidence
+    skeleton_weight: float = 0.5  # weight of the skeleton similarity's z-score
+    assign_floor: float | None = (
+        1.0  # the assignment ignores what a pair scores below this (no forced trade-offs)
+    )
     split_containment: float = 0.8  # share of the part found (fuzzily) inside the other side
     split_gain: float = 0.005  # the union must explain the counterpart better than the matched part alone
     min_background: int = 16  # fewer pairs than this: no reliable background distribution
@@ -98,6 +111,50 @@ def _number_key(n: str) -> str:
     return n.strip().strip(".").lower()
 
 
+_DIGITS = re.compile(r"\d+")
+_PARAGRAPH_NUMBER = re.compile(r"^(\s*)\d+[.)]", re.M)
+_ITEM = re.compile(r"^\s*\(?(\w)[).]", re.M)  # a), a., (a), а), ა) … at the start of a line
+_ALPHABET_STARTS = ("a", "\u0430", "\u10d0", "\u0561")  # Latin, Cyrillic, Georgian, Armenian
+
+
+def _item_ordinal(ch: str) -> str | None:
+    """A list item's letter as its place in its alphabet ("b", "б", "ბ", "բ" are all 2)."""
+    c = ch.lower()
+    for start in _ALPHABET_STARTS:
+        k = ord(c) - ord(start)
+        if 0 <= k < 40:
+            return str(k + 1)
+    return None
+
+
+def skeleton(text: str, paragraph_numbers: bool = True) -> Counter[str]:
+    """What survives translation: the numbers in the text, list items (by ordinal) and the paragraph count.
+
+    Without ``paragraph_numbers`` the paragraphs' own numbers ("1." at the start of a line) are left out:
+    merging two articles renumbers them, so split and merge parts are judged without them."""
+    out: Counter[str] = Counter(
+        _DIGITS.findall(text if paragraph_numbers else _PARAGRAPH_NUMBER.sub(r"\1", text))
+    )
+    out.update(f"item {k}" for k in map(_item_ordinal, _ITEM.findall(text)) if k)
+    out["paragraphs"] = text.count("\n") + 1
+    return out
+
+
+def _weighted_jaccard(a: Counter[str], b: Counter[str]) -> float:
+    """Sum of minima over sum of maxima."""
+    both = (a & b).total()
+    return both / (a | b).total() if both else 0.0
+
+
+def skeleton_similarity(left: Sequence[Provision], right: Sequence[Provision]) -> np.ndarray:
+    """Weighted Jaccard similarity of every pair of the provisions' skeletons."""
+    ls = [skeleton(p.text) for p in left]
+    rs = [skeleton(p.text) for p in right]
+    return np.array([[_weighted_jaccard(a, b) for b in rs] for a in ls], dtype=np.float32).reshape(
+        len(ls), len(rs)
+    )
+
+
 def _diagonal_support(z: np.ndarray) -> np.ndarray:
     """Evidence from the neighbours: (i, j) is likelier when (i-1, j-1) or (i+1, j+1) also match.
 
@@ -140,10 +197,16 @@ def score_matrix(
         cos = np.asarray(left_vecs, dtype=np.float32) @ np.asarray(right_vecs, dtype=np.float32).T
     small = n * m < cfg.min_background
     if cross_language:
-        z = _robust_z(cos) if has_vecs and not small else np.full((n, m), cfg.accept)
-        return z + cfg.support_weight * _diagonal_support(z) + _priors(
-            left, right, cfg.cross_position_weight, cfg
-        ), cos
+        measured = has_vecs and not small
+        z = _robust_z(cos) if measured else np.full((n, m), cfg.cross_accept)
+        out = (
+            z
+            + cfg.support_weight * _diagonal_support(z)
+            + _priors(left, right, cfg.cross_position_weight, cfg)
+        )
+        if measured and cfg.skeleton_weight:
+            out += cfg.skeleton_weight * _robust_z(skeleton_similarity(left, right))
+        return out, cos
     text = text_similarity([provision_text(p) for p in left], [provision_text(p) for p in right])
     # Tiny documents have no background to speak of: map the text ratio onto the z scale directly.
     zt = (text - 0.35) / 0.08 if small else _robust_z(text)
@@ -189,10 +252,10 @@ def _identical(left: Sequence[Provision], right: Sequence[Provision]) -> list[tu
     return out
 
 
-def _assign(score: np.ndarray, cfg: AlignConfig) -> list[tuple[int, int]]:
+def _assign(score: np.ndarray, cfg: AlignConfig, floor: float | None = None) -> list[tuple[int, int]]:
     if score.size == 0:
         return []
-    rows, cols = _solve(score)
+    rows, cols = _solve(score if floor is None else np.maximum(score - floor, 0.0))
     kept: list[tuple[int, int]] = []
     for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
         s = score[i, j]
@@ -257,16 +320,22 @@ def _parts(
 
 
 def _cross_parts(
-    extra: list[int], partner_of: dict[int, int], zcol: np.ndarray, cfg: AlignConfig
+    extra: list[int], partner_of: dict[int, int], whole: Sequence[Counter[str]], parts: Sequence[Counter[str]]
 ) -> list[tuple[int, int]]:
-    """Across languages only embeddings speak: the extra must sit next to its whole's partner."""
+    """Across languages words cannot be compared, but skeletons can: an unmatched provision next to a
+    matched one is a further part of that one's partner when the two skeletons together resemble the
+    partner's more than the matched part's alone (a deleted neighbour adds numbers the whole lacks)."""
     found: list[tuple[int, int]] = []
     for x in extra:
-        w = int(np.argmax(zcol[x]))
-        if w in partner_of and abs(partner_of[w] - x) == 1 and zcol[x, w] >= cfg.doubt:
-            rival = np.delete(zcol[x], w).max(initial=-np.inf)
-            if zcol[x, w] - rival >= cfg.margin:
-                found.append((w, x))
+        best: tuple[float, int] | None = None
+        for w, k in partner_of.items():
+            if abs(k - x) != 1:
+                continue
+            gain = _weighted_jaccard(parts[k] + parts[x], whole[w]) - _weighted_jaccard(parts[k], whole[w])
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, w)
+        if best is not None:
+            found.append((best[1], x))
     return found
 
 
@@ -284,18 +353,24 @@ def align_indices(
     if cross_language is None:
         cross_language = bool(left and right) and vocabulary_overlap(left, right) < 0.12
     score, cos = score_matrix(left, right, left_vecs, right_vecs, cross_language, cfg)
+    floor = None
+    if cross_language:
+        floor = cfg.assign_floor
+        cfg = replace(cfg, accept=cfg.cross_accept, doubt=cfg.cross_doubt, margin=cfg.cross_margin)
     fixed = [] if cross_language else _identical(left, right)
     rows = [i for i in range(len(left)) if i not in {a for a, _ in fixed}]
     cols = [j for j in range(len(right)) if j not in {b for _, b in fixed}]
-    sub = _assign(score[np.ix_(rows, cols)], cfg)
+    sub = _assign(score[np.ix_(rows, cols)], cfg, floor)
     pairs = fixed + [(rows[a], cols[b]) for a, b in sub]
     l2r = dict(pairs)
     r2l = {j: i for i, j in pairs}
     free_right = [j for j in range(len(right)) if j not in r2l]
     free_left = [i for i in range(len(left)) if i not in l2r]
     if cross_language:
-        splits = _cross_parts(free_right, l2r, score.T, cfg)
-        merges = [(x, w) for w, x in _cross_parts(free_left, r2l, score, cfg)]
+        ls = [skeleton(p.text, paragraph_numbers=False) for p in left]
+        rs = [skeleton(p.text, paragraph_numbers=False) for p in right]
+        splits = _cross_parts(free_right, l2r, ls, rs)
+        merges = [(x, w) for w, x in _cross_parts(free_left, r2l, rs, ls)]
     else:
         enc = encode_words([provision_text(p) for p in [*left, *right]])
         lt, rt = enc[: len(left)], enc[len(left) :]

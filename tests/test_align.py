@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.model import Provision
-from search.align import align_indices, vocabulary_overlap
+from search.align import align_indices, skeleton, skeleton_similarity, vocabulary_overlap
 from search.align import longest_nondecreasing as _longest_nondecreasing
 from search.compare import compare_provisions
 
@@ -101,6 +101,22 @@ def test_vocabulary_overlap_tells_languages_apart() -> None:
     nl = _doc(["Iedere Partij neemt de nodige wettelijke maatregelen om mensenhandel strafbaar te stellen."])
     assert vocabulary_overlap(_doc(TEXTS), _doc(TEXTS)) == 1.0
     assert vocabulary_overlap(_doc(TEXTS), nl) < 0.12
+
+
+def test_skeleton_keeps_what_a_translation_keeps() -> None:
+    english = (
+        "1. Each Party shall, within 30 days:\na) inform the victim;\nb) refer the case under Article 12."
+    )
+    georgian = "1. თითოეული მხარე 30 დღის ვადაში:\nა) აცნობებს მსხვერპლს;\nბ) გადასცემს საქმეს მე-12 მუხლით."
+    russian = "1. Каждая Сторона в течение 30 дней:\nа) информирует жертву;\nб) передаёт дело по статье 12."
+    want = Counter({"1": 1, "30": 1, "12": 1, "item 1": 1, "item 2": 1, "paragraphs": 3})
+    assert skeleton(english) == skeleton(georgian) == skeleton(russian) == want
+    del want["1"]  # the paragraph's own number, renumbered when articles merge
+    assert skeleton(english, paragraph_numbers=False) == skeleton(georgian, paragraph_numbers=False) == want
+    other = _art(2, "Victims shall be informed of their rights in a language they understand.")
+    sim = skeleton_similarity([_art(1, english), other], [_art(1, russian), _art(2, "Одна фраза.")])
+    assert sim[0, 0] == 1.0 and sim[1, 1] == 1.0
+    assert sim[0, 1] < 0.5 and sim[1, 0] < 0.5
 
 
 def test_longest_nondecreasing() -> None:

@@ -79,7 +79,13 @@ def test_flags_on_a_seeded_version(corpus_real: Path, minilm) -> None:  # type: 
     assert order == sorted(order)
 
 
-DUTCH = ["un_palermo_protocol_2000", "ilo_c029_forced_labour_convention_1930"]
+DUTCH = [
+    "un_palermo_protocol_2000",
+    "ilo_c029_forced_labour_convention_1930",
+    "coe_cets197_convention_2005",
+    "un_smuggling_of_migrants_protocol_2000",
+    "un_supplementary_slavery_convention_1956",
+]
 
 
 @pytest.mark.parametrize("name", DUTCH)
@@ -101,11 +107,27 @@ def test_dutch_translation_as_second_version(corpus_real: Path, e5, name: str) -
     assert s["pair_f1"] >= 0.90
 
 
-def test_dutch_version_with_seeded_edits(corpus_real: Path, e5) -> None:  # type: ignore[no-untyped-def]
-    """Insertions, deletions, moves, splits and merges applied to the Dutch side (no rewording)."""
-    left = load_units(corpus_real / "un_palermo_protocol_2000.txt")
-    nl = load_units(corpus_real / "un_palermo_protocol_2000_nl.txt", "nl_")
-    donors = load_units(corpus_real / "un_supplementary_slavery_convention_1956_nl.txt")
+PARALLEL = [
+    ("un_palermo_protocol_2000", "un_supplementary_slavery_convention_1956"),
+    ("ilo_c029_forced_labour_convention_1930", "coe_cets197_convention_2005"),
+    ("coe_cets197_convention_2005", "un_smuggling_of_migrants_protocol_2000"),
+    ("un_smuggling_of_migrants_protocol_2000", "un_supplementary_slavery_convention_1956"),
+    ("un_supplementary_slavery_convention_1956", "un_palermo_protocol_2000"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "donor"), PARALLEL, ids=[n.split("_")[0] + "_" + n.split("_")[1] for n, _ in PARALLEL]
+)
+def test_dutch_version_with_seeded_edits(corpus_real: Path, e5, name: str, donor: str) -> None:  # type: ignore[no-untyped-def]
+    """Insertions, deletions, moves, splits and merges applied to the Dutch side (no rewording).
+
+    Measured (seeds 1-2): pair F1 0.95-1.0, added/removed F1 0.76-1.0, status accuracy 0.90-1.0 per treaty;
+    before the skeleton (numbers, list items, paragraph counts) Palermo alone had 0.94 / 0.50 / 0.84.
+    """
+    left = load_units(corpus_real / f"{name}.txt")
+    nl = load_units(corpus_real / f"{name}_nl.txt", "nl_")
+    donors = load_units(corpus_real / f"{donor}_nl.txt")
     results = []
     for seed in SEEDS:
         right, truth = make_version(
@@ -117,9 +139,10 @@ def test_dutch_version_with_seeded_edits(corpus_real: Path, e5) -> None:  # type
             kinds=frozenset({"insert", "delete", "move", "split", "merge"}),
         )
         c = compare_provisions(left, right, _vecs(e5, left), _vecs(e5, right))
+        assert c.cross_language
         results.append(score(c, left, right, truth))
     mean = {k: sum(r[k] for r in results) / len(results) for k in results[0]}
-    print("palermo nl+edits", {k: round(v, 3) for k, v in mean.items()})
-    assert (
-        mean["pair_f1"] >= 0.90
-    )  # measured 0.94 (seeds 1-2); added/removed F1 is much lower across languages
+    print(name, "nl+edits", {k: round(v, 3) for k, v in mean.items()})
+    assert mean["pair_f1"] >= 0.93
+    assert mean["added_removed_f1"] >= 0.7
+    assert mean["status_accuracy"] >= 0.85

@@ -19,6 +19,10 @@ from search.diff import DiffOp, normalise, word_diff
 
 Status = Literal["unchanged", "modified", "added", "removed"]
 STATUSES: tuple[Status, ...] = ("unchanged", "modified", "added", "removed")
+CROSS_LANGUAGE_NOTE = (
+    "Different languages: provisions are paired by meaning, position and the numbers and list items "
+    "they share, and shown side by side without a word diff."
+)
 FLAGS = ("renumbered", "moved", "split", "merged")
 
 

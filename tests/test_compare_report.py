@@ -99,7 +99,7 @@ def test_cross_language_report_has_no_word_diff() -> None:
         ("1", "1"),
         ("2", "2"),
     ]
-    assert "different languages" in to_html(c)
+    assert "Different languages" in to_html(c)
 
 
 def test_coverage_renderers() -> None:

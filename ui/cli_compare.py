@@ -73,7 +73,9 @@ def compare(args: argparse.Namespace) -> Outcome:
     summary = ", ".join(f"{n} {k}" for k, n in comparison.summary.items() if n)
     lines = [f"{left.meta.title or left.meta.doc_id}  →  {right.meta.title or right.meta.doc_id}", summary]
     if comparison.cross_language:
-        lines.append("(different languages: pairs found by meaning; no word-level redline)")
+        from search.compare import CROSS_LANGUAGE_NOTE
+
+        lines.append(CROSS_LANGUAGE_NOTE)
     lines += [_pair_line(p) for p in comparison.pairs]
     lines += [f"wrote {w}" for w in written]
     return Outcome("\n".join(lines), to_json(comparison))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ingest.model import DocumentMeta, Provision
-from search.compare import Comparison, Pair
+from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
 _CSS = """
@@ -91,10 +91,7 @@ def _comparison(c: Comparison) -> str:
     )
     body = [f"<h1>Comparison: {_doc_name(c.left_meta)} → {_doc_name(c.right_meta)}</h1>", _summary(c.summary)]
     if c.cross_language:
-        body.append(
-            "<p>The documents are in different languages: provisions are paired by meaning and position, "
-            "and shown side by side without a word diff.</p>"
-        )
+        body.append(f"<p>{escape(CROSS_LANGUAGE_NOTE)}</p>")
     body += [
         "<h2>Crosswalk</h2>",
         "<table><thead><tr><th>Left</th><th>Right</th><th>Status</th><th>Flags</th>"

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ingest.model import DocumentMeta, Provision
-from search.compare import Comparison, Pair
+from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
 
@@ -168,7 +168,7 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
     lines = [f"# Comparison: {_md(left)} → {_md(right)}", ""]
     lines += [", ".join(f"{k}: {v}" for k, v in report.summary.items()), ""]
     if report.cross_language:
-        lines += ["Different languages: provisions are paired by meaning and position; no word diff.", ""]
+        lines += [CROSS_LANGUAGE_NOTE, ""]
     lines += ["| Left | Right | Status | Flags | Similarity |", "|---|---|---|---|---|"]
     for p in report.pairs:
         lines.append(

@@ -27,7 +27,9 @@ def render_comparison(comparison: Any) -> None:
     lm, rm = comparison.left_meta, comparison.right_meta
     st.markdown(f"**{md_escape(_title(lm))}** → **{md_escape(_title(rm))}**")
     if comparison.cross_language:
-        st.caption("Different languages: provisions are paired by meaning; no word-level redline.")
+        from search.compare import CROSS_LANGUAGE_NOTE
+
+        st.caption(CROSS_LANGUAGE_NOTE)
     items = vm.summary_items(comparison.summary)
     for col, (name, count) in zip(st.columns(len(items)), items, strict=True):
         col.metric(name.capitalize(), count)

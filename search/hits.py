@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from search.citation import citation
-from search.snippet import Snippet, make_snippet
+from search.pinpoint import pinpoint
+from search.snippet import Snippet, make_snippet, query_terms
 
 # The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
 HIT_FIELDS = (
@@ -57,6 +58,23 @@ class Hit:
     # the page of the part that matched best, within page_start–page_end: where a provision of many
     # pages (an annex, a long definitions article) is opened and what the text output points to
     best_page: int = field(default=0, compare=False)
+    # the paragraph (and point) of the provision that holds the snippet, as cited: "(1)", "(2)(b)", ""
+    pinpoint: str = field(default="", compare=False)
+
+    @property
+    def pinpoint_citation(self) -> str:
+        """The citation down to the paragraph that matched ("…, Art. 6(1), pp. 2–3"); the provision's
+        pages, which hold that paragraph."""
+        if not self.pinpoint:
+            return self.citation
+        return citation(
+            self.title,
+            self.label + self.pinpoint,
+            self.page_start,
+            self.page_end,
+            source=self.source,
+            number=self.number + self.pinpoint if self.number else "",
+        )
 
     @property
     def key(self) -> str:
@@ -159,6 +177,7 @@ def make_hit(
     text = "\n".join(c.text for c in chunks) if len(chunks) > 1 else first.text
     page_start = min((c.page_start for c in chunks if c.page_start > 0), default=0)
     page_end = max((c.page_end for c in chunks), default=page_start)
+    snippet = make_snippet(text, query)
     return Hit(
         doc_id=meta.doc_id,
         title=meta.title,
@@ -176,7 +195,7 @@ def make_hit(
         page_end=max(page_end, page_start),
         score=float(score),
         text=text,
-        snippet=make_snippet(text, query),
+        snippet=snippet,
         citation=citation(
             meta.title,
             first.label,
@@ -187,4 +206,5 @@ def make_hit(
         ),
         matched=matched,
         best_page=best_page if page_start <= best_page <= page_end else page_start,
+        pinpoint=pinpoint(text.strip(), snippet.window, query_terms(query)),
     )

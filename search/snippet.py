@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)
 _ENUMERATOR = re.compile(r"\(?[0-9a-zA-Z]{1,4}[.)]")
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+|\n+")
 _STOP = frozenset(
@@ -32,13 +32,15 @@ def stem(word: str) -> str:
 
 
 def query_terms(query: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(query) if w.lower() not in _STOP and len(w) > 1}
+    return {stem(w) for w in WORD.findall(query) if w.lower() not in _STOP and len(w) > 1}
 
 
 @dataclass(frozen=True)
 class Snippet:
     text: str
     marks: tuple[tuple[int, int], ...] = ()  # [start, end) spans of ``text`` to highlight
+    # where the passage lies in the provision's text (stripped): [start, end); not part of the JSON
+    window: tuple[int, int] = field(default=(0, 0), compare=False)
 
     def segments(self) -> Iterator[tuple[str, bool]]:
         """(piece, marked) pairs in order, for renderers that escape each piece."""
@@ -80,7 +82,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _marks(text: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
-    return tuple((m.start(), m.end()) for m in _WORD.finditer(text) if stem(m.group()) in terms)
+    return tuple((m.start(), m.end()) for m in WORD.finditer(text) if stem(m.group()) in terms)
 
 
 def _windows(sentences: list[tuple[int, int]], max_chars: int) -> Iterable[tuple[int, int]]:
@@ -102,7 +104,7 @@ def make_snippet(text: str, query: str, max_chars: int = 320) -> Snippet:
     best: tuple[int, int] = (0, min(len(text), max_chars))
     best_score = -1
     for start, end in _windows(_sentences(text), max_chars):
-        found = {stem(w) for w in _WORD.findall(text[start:end])} & terms
+        found = {stem(w) for w in WORD.findall(text[start:end])} & terms
         if len(found) > best_score:
             best, best_score = (start, end), len(found)
     start, end = best
@@ -119,4 +121,4 @@ def make_snippet(text: str, query: str, max_chars: int = 320) -> Snippet:
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     out = prefix + piece + suffix
-    return Snippet(out, _marks(out, terms))
+    return Snippet(out, _marks(out, terms), (start, end))

@@ -45,10 +45,13 @@ def test_card_escapes_every_field() -> None:
         path=(EVIL, "3.1 – Egypt"),
         score=0.5,
         snippet=SimpleNamespace(text=EVIL, marks=((1, 7),)),
+        pinpoint="(1)",
+        pinpoint_citation=EVIL,
     )
     out = markup.card_html(hit)
     assert "<script" not in out and "<img" not in out
-    assert out.count("&lt;script&gt;") == 3  # citation, path and heading
+    assert out.count("&lt;script&gt;") == 4  # citation, path, heading and the passage's citation
+    assert "Cite the passage: &lt;script&gt;" in out
     assert "› 3.1 – Egypt</div>" in out  # where the provision sits
     assert "&lt;<mark>script</mark>&gt;" in out  # the snippet, marked inside the escaped text
 

@@ -74,6 +74,16 @@ def test_search_json_shape_and_citation(index_args: list[str], capsys: pytest.Ca
     assert top["snippet"]["marks"], "query terms are marked in the snippet"
 
 
+def test_search_text_names_the_paragraph(index_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    argv = ["search", "recovery and reflection period for presumed victims", "--top-k", "1", *index_args]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # draft v2, Article 13, paragraph 1 grants the period (the sample's source: corpus/src)
+    assert lines[0].strip().endswith("Art. 13, p. 4")
+    assert lines[1].strip().startswith("Article 13(1) – ")
+
+
 def test_eval_takes_the_search_filters(
     index_args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -53,6 +53,22 @@ def test_ilo_article_4_first_with_citation(engine: SearchEngine) -> None:
     assert top.citation == "Forced Labour Convention, 1930 (No. 29), Art. 4, p. 1"
     assert "private individuals, companies or associations" in top.text
     assert any(top.snippet.text[s:e].lower() == "companies" for s, e in top.snippet.marks)
+    # the passage is paragraph 1 of the article
+    assert top.pinpoint_citation == "Forced Labour Convention, 1930 (No. 29), Art. 4(1), p. 1"
+    assert "pinpoint" not in top.as_json()  # the JSON keeps exactly the documented fields
+
+
+def test_pinpoints_on_real_treaties(engine: SearchEngine) -> None:
+    hits = _search(engine, "exploitation of the prostitution of others or other forms of sexual exploitation")
+    top = hits[0]
+    assert (top.source, top.number) == ("un_palermo_protocol_2000.txt", "3")
+    assert top.pinpoint == "(a)"  # Art. 3 defines in lettered subparagraphs a) to d)
+    assert top.pinpoint_citation.endswith(", Art. 3(a), p. 1")
+    hits = _search(
+        engine, "children under eighteen recruited for the purpose of exploitation without any means"
+    )
+    palermo = next(h for h in hits if h.source == "un_palermo_protocol_2000.txt" and h.number == "3")
+    assert palermo.pinpoint == "(c)"
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "semantic", "keyword"])

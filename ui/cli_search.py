@@ -46,7 +46,7 @@ def _hit_lines(rank: int, hit: Any) -> list[str]:
     best = f"  (best match p. {hit.best_page})" if hit.best_page > hit.page_start else ""
     return [
         f"{rank:>2}. {hit.citation}{best}{pinned}",
-        f"    {hit.label}{heading}   (score {hit.score:.3f})",
+        f"    {hit.label}{hit.pinpoint}{heading}   (score {hit.score:.3f})",
         "    " + " ".join(_snippet_text(hit.snippet).split()),
     ]
 

@@ -19,6 +19,7 @@ _SOFT_BREAK = re.compile(r"(?<!\n)\n(?![ \t]*(?:\n|\(?[0-9a-zA-Z]{1,3}[.)][ \t]|
 CSS = (
     "<style>"
     ".ctkb-card{border:1px solid rgba(128,128,128,.35);border-radius:.5rem;padding:.6rem .8rem;margin:.2rem 0}"
+    ".ctkb-pin{font-size:.85rem;opacity:.75;margin-top:.3rem}"
     ".ctkb-cite{font-weight:600}.ctkb-head{font-style:italic;margin:.15rem 0}"
     ".ctkb-path{font-size:.85rem;opacity:.75}"
     ".ctkb-score{float:right;font-size:.8rem;opacity:.7}"
@@ -84,16 +85,22 @@ def snippet_html(snippet: Any) -> str:
 
 def card_html(hit: Any) -> str:
     """A result card: citation, where the provision sits (its chapter, the sections above it), heading,
-    highlighted snippet, score."""
+    highlighted snippet, score, and the citation down to the paragraph that holds the snippet."""
     path = getattr(hit, "path", ())
     where = f'<div class="ctkb-path">{esc(" › ".join(path))}</div>' if path else ""
     heading = f'<div class="ctkb-head">{esc(hit.heading)}</div>' if hit.heading else ""
+    pin = (
+        f'<div class="ctkb-pin">Cite the passage: {esc(hit.pinpoint_citation)}</div>'
+        if getattr(hit, "pinpoint", "")
+        else ""
+    )
     return (
         '<div class="ctkb-card">'
         f'<span class="ctkb-score">score {hit.score:.3f}</span>'
         f'<div class="ctkb-cite">{esc(hit.citation)}</div>'
         f"{where}{heading}"
         f'<div class="ctkb-snip">{snippet_html(hit.snippet)}</div>'
+        f"{pin}"
         "</div>"
     )
 

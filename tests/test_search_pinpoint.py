@@ -1,0 +1,62 @@
+"""Pinpoint citations: which paragraph (and point) of a provision holds the passage shown."""
+
+from __future__ import annotations
+
+from search.pinpoint import MAX_DIVISION, divisions, pinpoint
+from search.snippet import make_snippet, query_terms
+
+ARTICLE = """1. Trafficking in human beings shall be punishable by imprisonment for a term of
+five to ten years.
+2. The penalty shall be eight to fifteen years where:
+(a) the offence is committed against a child;
+(b) the offence is committed by a public official in the performance of his or her duties;
+(c) the offence endangered the life of the victim;
+shall be punishable by imprisonment and confiscation of assets.
+3. A legal person shall be liable to a fine."""
+
+
+def _pin(text: str, query: str) -> str:
+    snippet = make_snippet(text, query, max_chars=120)
+    return pinpoint(text.strip(), snippet.window, query_terms(query))
+
+
+def test_divisions_count_only_markers_in_sequence() -> None:
+    assert [d.marker for d in divisions(ARTICLE)] == ["1", "2", "3"]
+    assert [d.marker for d in divisions(ARTICLE, letters=True)] == ["a", "b", "c"]
+    text = "Preamble.\n5. A stray number.\n1. First.\n3. Skipped two.\n2. Second."
+    assert [(d.marker, text[d.start : d.start + 2]) for d in divisions(text)] == [("1", "1."), ("2", "2.")]
+
+
+def test_paragraph_and_point() -> None:
+    assert _pin(ARTICLE, "legal person fine") == "(3)"
+    assert _pin(ARTICLE, "public official duties") == "(2)(b)"
+    assert _pin(ARTICLE, "imprisonment five to ten years") == "(1)"
+
+
+def test_words_after_the_last_point_belong_to_the_paragraph() -> None:
+    # "confiscation of assets" closes paragraph 2; it is not part of point (c)
+    assert _pin(ARTICLE, "confiscation assets victim life") == "(2)"
+
+
+def test_letters_as_top_level_in_any_script() -> None:
+    english = "For the purposes of this Law:\na) victim means a person;\nb) child means any person under 18."
+    assert _pin(english, "child under 18") == "(b)"
+    georgian = "ამ დებულების მიზნებისათვის:\nა) მსხვერპლი – პირი;\nბ) ბავშვი – 18 წლამდე ასაკის პირი."
+    assert _pin(georgian, "ბავშვი 18 წლამდე") == "(ბ)"
+
+
+def test_no_pinpoint_where_the_structure_is_not_the_provisions_own() -> None:
+    # a chapeau that matches as well as any point
+    assert _pin("Each Party shall protect victims:\na) in court;\nb) at home.", "protect victims") == ""
+    # a section number opening a line: the points are the inserted section's, not this one's
+    inserted = (
+        "The following section is inserted:\n358A. (1) Any person who—\n(a) sells a child;\n(b) buys a child"
+    )
+    assert _pin(inserted, "buys child") == ""
+    # no divisions at all
+    assert _pin("A victim shall not be punished for offences committed under compulsion.", "punished") == ""
+    # a paragraph that runs on into a commentary
+    long = "1. A victim shall be assisted.\n" + "Commentary on the assistance of victims. " * (
+        MAX_DIVISION // 30
+    )
+    assert _pin(long, "commentary assistance") == ""

@@ -14,7 +14,7 @@ from typing import Any
 
 from search.filters import SearchFilters
 from search.glossary import Glossary, default_glossary
-from search.hits import Hit, equalize_copies, group_chunks, to_json
+from search.hits import Hit, equalize_copies, focus, group_chunks, to_json
 from search.language import LATIN_SCRIPT, query_languages
 from search.lexicon import Lexicons
 from search.query import ParsedQuery, parse_query
@@ -342,7 +342,7 @@ class SearchEngine:
             hits = group_chunks(scored, request.query, limit=request.top_k, all_parts=self._all_parts)
             # a named kind ("Article") outranks other kinds that share the number ("Section 3")
             hits.sort(key=lambda h: not _kind_matches(ref.kind, h.label))
-            out.extend(replace(h, matched="reference") for h in hits)
+            out.extend(focus(replace(h, matched="reference"), ref.sub, request.query) for h in hits)
         return out
 
     # --- similar ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from search.citation import citation
-from search.pinpoint import pinpoint
+from search.pinpoint import named, pinpoint
 from search.snippet import Snippet, make_snippet, query_terms
 
 # The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
@@ -207,4 +207,24 @@ def make_hit(
         matched=matched,
         best_page=best_page if page_start <= best_page <= page_end else page_start,
         pinpoint=pinpoint(text.strip(), snippet.window, query_terms(query)),
+    )
+
+
+def focus(hit: Hit, path: tuple[str, ...], query: str) -> Hit:
+    """A hit narrowed to the paragraph (and point) that a query names ("Article 3(a) of …"): its snippet
+    is taken from that division and its pinpoint names it, as far as the provision has it. A paragraph
+    the provision does not have leaves no pinpoint (another paragraph must not pass for the one named)."""
+    if not path:
+        return hit
+    body = hit.text.strip()
+    found = named(body, path)
+    if not found:
+        return replace(hit, pinpoint="")
+    part = found[-1]
+    snippet = make_snippet(body[part.start : part.end], query)
+    lo, hi = snippet.window
+    return replace(
+        hit,
+        snippet=replace(snippet, window=(part.start + lo, part.start + hi)),
+        pinpoint="".join(f"({d.marker})" for d in found),
     )

@@ -63,6 +63,33 @@ def divisions(text: str, start: int = 0, end: int | None = None, *, letters: boo
     ]
 
 
+def _points(text: str, paragraph: Division, letters: bool) -> list[Division]:
+    """The points of a paragraph; the last one ends with its own sentence, since words after it
+    ("…;\nshall be punished …") are the paragraph's."""
+    points = divisions(text, paragraph.start, paragraph.end, letters=letters)
+    if points:
+        last = points[-1]
+        m = _POINT_END.search(text, last.start, last.end)
+        if m:
+            points[-1] = Division(last.marker, last.start, m.end())
+    return points
+
+
+def named(text: str, path: tuple[str, ...]) -> list[Division]:
+    """The divisions a citation names ("(2)(a)" as ``("2", "a")``), as far as the text has them:
+    ``[paragraph 2, its point a]``, ``[paragraph 2]`` when it has no point a, ``[]`` when no paragraph 2."""
+    found: list[Division] = []
+    start, end = 0, len(text)
+    for marker in path[:2]:
+        letters = not marker.isdigit()
+        level = _points(text, found[-1], letters) if found else divisions(text, start, end, letters=letters)
+        hit = next((d for d in level if d.marker.lower() == marker.lower()), None)
+        if hit is None:
+            break
+        found.append(hit)
+    return found
+
+
 def _terms_in(text: str, start: int, end: int, terms: set[str]) -> set[str]:
     return {stem(w) for w in WORD.findall(text[start:end])} & terms if end > start else set()
 
@@ -106,12 +133,8 @@ def pinpoint(text: str, window: tuple[int, int], terms: set[str]) -> str:
     if chosen.end - chosen.start > MAX_DIVISION:  # it ran on into what follows (a commentary, notes)
         return ""
     out = f"({chosen.marker})"
-    points = divisions(text, chosen.start, chosen.end, letters=sub_letters)
-    if points:  # words after the last point's own sentence ("…;\nshall be punished …") are the paragraph's
-        last = points[-1]
-        m = _POINT_END.search(text, last.start, last.end)
-        if m:
-            points[-1] = Division(last.marker, last.start, m.end())
+    points = _points(text, chosen, sub_letters)
+    if points:
         own = _terms_in(text, max(chosen.start, lo), min(points[0].start, hi), terms)
         own |= _terms_in(text, max(points[-1].end, lo), min(chosen.end, hi), terms)
         point, k = _best(text, points, lo, hi, terms)

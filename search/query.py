@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
@@ -38,7 +38,7 @@ _KIND_BY_WORD = {w: kind for kind, words in _KIND_WORDS.items() for w in words}
 _WORD_ALT = "|".join(re.escape(w) for w in sorted(_KIND_BY_WORD, key=len, reverse=True))
 
 # A provision number: digits with an optional letter/superscript suffix ("1593A", "7104a", "143¹",
-# "360 C", "143-1"), then optional sub-divisions "(2)(a)" that we do not resolve further.
+# "360 C", "143-1"), then optional sub-divisions "(2)(a)": the paragraph and point the hit is focused on.
 _NUMBER = r"(?P<num>\d{1,5}(?:\s?[A-Za-z](?![A-Za-z]))?(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|-\d{1,2}(?!\d))?)(?P<sub>(?:\s?\([0-9a-zA-Z]{1,4}\))*)"
 _REF_RE = re.compile(
     rf"(?<![\w.])(?P<word>{_WORD_ALT})(?=[\s\d]|$)\s*{_NUMBER}(?![\w])",
@@ -66,6 +66,8 @@ class ProvisionRef:
     doc_hint: str = ""
     start: int = 0
     end: int = 0
+    # paragraph and point named after the number: "(2)(a)", "paragraph 2" -> ("2", "a"), ("2",)
+    sub: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -97,6 +99,28 @@ def normalize_number(number: str) -> str:
     return base + letter + (f"^{sup}" if sup else "")
 
 
+def _subdivisions(raw: str | None) -> tuple[str, ...]:
+    return tuple(re.findall(r"\(([0-9a-zA-Z]{1,4})\)", raw or ""))
+
+
+def _merge_paragraphs(query: str, refs: list[ProvisionRef]) -> list[ProvisionRef]:
+    """ "Article 6, paragraph 3" is one reference: paragraph 3 of Article 6."""
+    out: list[ProvisionRef] = []
+    for r in refs:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and r.kind == "paragraph"
+            and prev.kind != "paragraph"
+            and not prev.sub
+            and re.fullmatch(r"[\s,]*", query[prev.end : r.start])
+        ):
+            out[-1] = replace(prev, sub=(r.number, *r.sub), end=r.end, doc_hint=prev.doc_hint or r.doc_hint)
+            continue
+        out.append(r)
+    return out
+
+
 def _display_number(raw: str) -> str:
     return re.sub(r"(\d)\s+([A-Za-z])$", r"\1\2", raw.strip())
 
@@ -125,7 +149,14 @@ def parse_query(query: str) -> ParsedQuery:
     cut: list[tuple[int, int]] = []
     for m in _USC_RE.finditer(query):
         refs.append(
-            ProvisionRef("section", _display_number(m["num"]), f"{m['title']} U.S.C.", m.start(), m.end())
+            ProvisionRef(
+                "section",
+                _display_number(m["num"]),
+                f"{m['title']} U.S.C.",
+                m.start(),
+                m.end(),
+                _subdivisions(m["sub"]),
+            )
         )
         cut.append((m.start(), m.end()))
     for m in _REF_RE.finditer(query):
@@ -133,9 +164,11 @@ def parse_query(query: str) -> ParsedQuery:
             continue
         kind = _KIND_BY_WORD[m["word"].lower()]
         hint, hint_end = _hint_after(query, m.end())
-        refs.append(ProvisionRef(kind, _display_number(m["num"]), hint, m.start(), m.end()))
+        refs.append(
+            ProvisionRef(kind, _display_number(m["num"]), hint, m.start(), m.end(), _subdivisions(m["sub"]))
+        )
         cut.append((m.start(), hint_end))
-    refs.sort(key=lambda r: r.start)
+    refs = _merge_paragraphs(query, sorted(refs, key=lambda r: r.start))
     remainder = query
     for s, e in sorted(cut, reverse=True):
         remainder = remainder[:s] + " " + remainder[e:]

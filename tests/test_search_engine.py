@@ -71,6 +71,24 @@ def test_pinpoints_on_real_treaties(engine: SearchEngine) -> None:
     assert palermo.pinpoint == "(c)"
 
 
+def test_a_named_paragraph_is_the_passage_shown(engine: SearchEngine) -> None:
+    top = _search(engine, "Article 3(c) of the Palermo Protocol")[0]
+    assert (top.source, top.number, top.matched, top.pinpoint) == (
+        "un_palermo_protocol_2000.txt",
+        "3",
+        "reference",
+        "(c)",
+    )
+    assert top.snippet.text.startswith(
+        "c) The recruitment, transportation, transfer, harbouring or receipt of a child"
+    )
+    assert top.pinpoint_citation.endswith(", Art. 3(c), p. 1")
+    top = _search(engine, "Article 6 paragraph 3 of the Palermo Protocol")[0]
+    assert (top.number, top.pinpoint) == ("6", "(3)")
+    assert top.snippet.text.startswith("3. Each State Party shall consider implementing measures")
+    assert _search(engine, "Article 6(9) of the Palermo Protocol")[0].pinpoint == ""  # Art. 6 has six
+
+
 @pytest.mark.parametrize("mode", ["hybrid", "semantic", "keyword"])
 def test_modes_return_provisions_once(engine: SearchEngine, mode: str) -> None:
     hits = _search(engine, "sale of a person into involuntary servitude", mode=mode, top_k=15)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.pinpoint import MAX_DIVISION, divisions, pinpoint
+from search.pinpoint import MAX_DIVISION, divisions, named, pinpoint
 from search.snippet import make_snippet, query_terms
 
 ARTICLE = """1. Trafficking in human beings shall be punishable by imprisonment for a term of
@@ -60,3 +60,15 @@ def test_no_pinpoint_where_the_structure_is_not_the_provisions_own() -> None:
         MAX_DIVISION // 30
     )
     assert _pin(long, "commentary assistance") == ""
+
+
+def test_named_divisions_as_far_as_the_text_has_them() -> None:
+    def markers(path: tuple[str, ...]) -> list[str]:
+        return [d.marker for d in named(ARTICLE, path)]
+
+    assert markers(("2", "b")) == ["2", "b"]
+    assert markers(("2",)) == ["2"]
+    assert markers(("3", "a")) == ["3"]  # paragraph 3 has no points
+    assert markers(("7",)) == []
+    last = named(ARTICLE, ("2", "c"))[-1]
+    assert ARTICLE[last.start : last.end].rstrip() == "(c) the offence endangered the life of the victim;"

@@ -19,7 +19,7 @@ from search.query import normalize_number, parse_query
         # a US Code citation carries its title as the document hint
         ("what does 18 U.S.C. 1591 say", [("section", "1591", "18 U.S.C.")], "what does say"),
         ("22 USC § 7102(9)", [("section", "7102", "22 U.S.C.")], ""),
-        # sub-divisions are accepted and ignored; the hint stops at a function word
+        # sub-divisions are kept apart from the number (see below); the hint stops at a function word
         ("section 3(2)(a) of the Act", [("section", "3", "Act")], ""),
         (
             "Art 26 of the CoE Convention on non-punishment",
@@ -58,3 +58,25 @@ def test_parse_query(query: str, expected: list[tuple[str, str, str]], remainder
 )
 def test_normalize_number(a: str, b: str, same: bool) -> None:
     assert (normalize_number(a) == normalize_number(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("query", "number", "sub"),
+    [
+        ("Article 3(a) of the Palermo Protocol", "3", ("a",)),
+        ("section 3(2)(a) of the Act", "3", ("2", "a")),
+        ("22 USC § 7102(9)", "7102", ("9",)),
+        ("Article 6 paragraph 3 of the Palermo Protocol", "6", ("3",)),
+        ("Art. 6, para. 3", "6", ("3",)),
+        ("Article 12", "12", ()),
+    ],
+)
+def test_paragraph_and_point_named_after_the_number(query: str, number: str, sub: tuple[str, ...]) -> None:
+    (ref,) = parse_query(query).refs
+    assert (ref.number, ref.sub) == (number, sub)
+
+
+def test_a_paragraph_alone_stays_a_reference_of_its_own() -> None:
+    assert [(r.kind, r.number, r.sub) for r in parse_query("paragraph 3").refs] == [("paragraph", "3", ())]
+    refs = parse_query("Article 6 and paragraph 3").refs  # not adjacent: two references
+    assert [(r.kind, r.number) for r in refs] == [("article", "6"), ("paragraph", "3")]

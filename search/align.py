@@ -27,6 +27,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ingest.model import Provision
 from search.diff import normalise, words
+from search.pinpoint import ordinal
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,8 @@ class AlignConfig:
     cross_position_weight: float = 1.0
     support_weight: float = 0.3  # weight of the diagonal neighbours' evidence
     skeleton_weight: float = 0.5  # weight of the skeleton similarity's z-score
-    assign_floor: float | None = (
-        1.0  # the assignment ignores what a pair scores below this (no forced trade-offs)
-    )
+    # the assignment ignores what a pair scores below this, so no weak pair is traded for another
+    assign_floor: float | None = 1.0
     split_containment: float = 0.8  # share of the part found (fuzzily) inside the other side
     split_gain: float = 0.005  # the union must explain the counterpart better than the matched part alone
     min_background: int = 16  # fewer pairs than this: no reliable background distribution
@@ -114,17 +114,12 @@ def _number_key(n: str) -> str:
 _DIGITS = re.compile(r"\d+")
 _PARAGRAPH_NUMBER = re.compile(r"^(\s*)\d+[.)]", re.M)
 _ITEM = re.compile(r"^\s*\(?(\w)[).]", re.M)  # a), a., (a), а), ა) … at the start of a line
-_ALPHABET_STARTS = ("a", "\u0430", "\u10d0", "\u0561")  # Latin, Cyrillic, Georgian, Armenian
 
 
 def _item_ordinal(ch: str) -> str | None:
     """A list item's letter as its place in its alphabet ("b", "б", "ბ", "բ" are all 2)."""
-    c = ch.lower()
-    for start in _ALPHABET_STARTS:
-        k = ord(c) - ord(start)
-        if 0 <= k < 40:
-            return str(k + 1)
-    return None
+    k = ordinal(ch) if ch.isalpha() else None
+    return str(k) if k else None
 
 
 def skeleton(text: str, paragraph_numbers: bool = True) -> Counter[str]:

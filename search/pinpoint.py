@@ -3,10 +3,10 @@
 A memo cites "Art. 6(1)", not "Art. 6", when the answer is paragraph 1. A provision's divisions are read
 from its text: lines that open with a paragraph number ("1.", "(1)", "1)") or a point letter ("(a)",
 "a)", "a."; also Cyrillic, Georgian and Armenian letters). Whichever style opens first is the top level,
-the other one the level below. Markers count only in sequence (1, 2, 3 … or a, b, c …), and a text
-with a marker out of sequence at its top level (a section number such as "358A." at the start of a line,
-a second list numbered from 1 in a commentary) gets no pinpoint: its structure is not the provision's
-own paragraphs, and a wrong pinpoint is worse than none.
+the other one the level below. Markers count only in sequence (1, 2, 3 … or a, b, c …), and a text with
+a number out of sequence at the start of a line (a section number such as "358A.", a second list numbered
+from 1 in a commentary), or with letters out of sequence where letters are the top level, gets no
+pinpoint: its structure is not the provision's own paragraphs, and a wrong pinpoint is worse than none.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ class Division:
     end: int
 
 
-def _ordinal(marker: str) -> int | None:
+def ordinal(marker: str) -> int | None:
+    """A marker's place in its sequence: "3" is 3; "c", "в", "გ" and "գ" are 3 (Latin, Cyrillic,
+    Georgian, Armenian alphabets)."""
     if marker.isdigit():
         return int(marker)
     c = marker.lower()
@@ -54,7 +56,7 @@ def divisions(text: str, start: int = 0, end: int | None = None, *, letters: boo
         marker = m.group(1) or m.group(2)
         if letters and not marker.isalpha():
             continue
-        if _ordinal(marker) == want:
+        if ordinal(marker) == want:
             found.append((marker, m.start()))
             want += 1
     return [
@@ -79,10 +81,9 @@ def named(text: str, path: tuple[str, ...]) -> list[Division]:
     """The divisions a citation names ("(2)(a)" as ``("2", "a")``), as far as the text has them:
     ``[paragraph 2, its point a]``, ``[paragraph 2]`` when it has no point a, ``[]`` when no paragraph 2."""
     found: list[Division] = []
-    start, end = 0, len(text)
     for marker in path[:2]:
         letters = not marker.isdigit()
-        level = _points(text, found[-1], letters) if found else divisions(text, start, end, letters=letters)
+        level = _points(text, found[-1], letters) if found else divisions(text, letters=letters)
         hit = next((d for d in level if d.marker.lower() == marker.lower()), None)
         if hit is None:
             break

@@ -91,6 +91,15 @@ def named(text: str, path: tuple[str, ...]) -> list[Division]:
     return found
 
 
+def passage_of(text: str, pin: str) -> str:
+    """The text of the division a pinpoint names ("(2)(a)"), or "" when the text does not have it."""
+    path = tuple(re.findall(r"\((\w{1,4})\)", pin))
+    found = named(text, path) if path else []
+    if not found or len(found) != len(path):
+        return ""
+    return text[found[-1].start : found[-1].end].strip()
+
+
 def _terms_in(text: str, start: int, end: int, terms: set[str]) -> set[str]:
     return {stem(w) for w in WORD.findall(text[start:end])} & terms if end > start else set()
 

@@ -235,3 +235,40 @@ def test_the_page_image_shows_the_marks(law_v1: tuple[Path, LegalDocument]) -> N
     r, g, b = marked.getpixel(inside)  # type: ignore[misc]
     assert b < r - 40 and b < g - 40  # yellow where the provision is
     assert plain.getpixel((5, 5)) == marked.getpixel((5, 5))  # the margin is untouched
+
+
+def test_the_paragraph_a_pinpoint_cites_is_framed(law_v1: tuple[Path, LegalDocument], tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from ingest.config import Settings
+    from ui.app import resources
+
+    path, doc = law_v1
+    ctx = SimpleNamespace(settings=Settings(data_dir=tmp_path, cache_dir=tmp_path))
+
+    def framed(unit: Provision, pin: str, page: int) -> list[str]:
+        hit = SimpleNamespace(text=unit.text, pinpoint=pin, language="en")
+        return _under(path, page, list(resources.passage_marks(ctx, path, page, hit)))  # type: ignore[arg-type]
+
+    art21 = next(u for u in doc.units() if u.label == "Article 21")
+    lines = framed(art21, "(2)", art21.page_start)
+    assert lines[0].startswith("2. The victim may bring a civil claim")
+    assert lines[-1].endswith("in the judgment.")
+    assert not any("material" in line for line in lines)  # paragraph 1 is not framed
+    assert framed(art21, "", art21.page_start) == []  # no pinpoint, no frame
+    assert framed(art21, "(7)", art21.page_start) == []  # a paragraph the article does not have
+    # a paragraph across a page break: its part on each page
+    art2 = next(u for u in doc.units() if u.label == "Article 2")
+    first = framed(art2, "(2)", 1)
+    assert first[0].startswith("2. The consent of a victim") and first[-1].endswith("receipt for the")
+    assert framed(art2, "(2)", 2)[-1] == "has been used."
+    # drawn as a red frame around those lines
+    boxes = resources.passage_marks(
+        ctx, path, art21.page_start, SimpleNamespace(text=art21.text, pinpoint="(2)", language="en")
+    )  # type: ignore[arg-type]
+    image = Image.open(io.BytesIO(render_pdf_page(path, art21.page_start, passage=boxes))).convert("RGB")
+    w, h = image.size
+    left = min(b.left for b in boxes) * w
+    mid = (min(b.top for b in boxes) + max(b.bottom for b in boxes)) / 2 * h
+    edge = [image.getpixel((round(left) - k, round(mid))) for k in range(1, 12)]
+    assert any(r > 150 and g < 90 and b < 90 for r, g, b in edge)  # type: ignore[misc]

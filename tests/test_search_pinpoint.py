@@ -72,3 +72,14 @@ def test_named_divisions_as_far_as_the_text_has_them() -> None:
     assert markers(("7",)) == []
     last = named(ARTICLE, ("2", "c"))[-1]
     assert ARTICLE[last.start : last.end].rstrip() == "(c) the offence endangered the life of the victim;"
+
+
+def test_passage_of_a_pinpoint() -> None:
+    from search.pinpoint import passage_of
+
+    assert passage_of(ARTICLE, "(2)(b)") == (
+        "(b) the offence is committed by a public official in the performance of his or her duties;"
+    )
+    assert passage_of(ARTICLE, "(3)") == "3. A legal person shall be liable to a fine."
+    assert passage_of(ARTICLE, "(3)(a)") == ""  # paragraph 3 has no points
+    assert passage_of(ARTICLE, "") == ""

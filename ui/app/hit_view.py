@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from ingest.errors import CtkbError
+from search.citation import short_label
 from ui.app import resources as res
 from ui.app.markup import card_html, esc, md_escape, snippet_html, text_html
 from ui.app.view_models import pages_label, term_marks
@@ -50,12 +51,17 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
     try:
         with st.spinner("Finding the provision on the page…"):
             marks = res.page_marks(ctx, path, int(page), hit)
+            passage = res.passage_marks(ctx, path, int(page), hit)
         where = (
             "the provision is highlighted"
             if marks
             else "the provision's text was not found on the page image"
         )
-        st.image(res.page_png(path, int(page), marks), caption=f"{meta.source}, page {page} ({where})")
+        if passage:
+            where += f"; {short_label(hit.label)}{hit.pinpoint} is framed in red"
+        st.image(
+            res.page_png(path, int(page), marks, passage), caption=f"{meta.source}, page {page} ({where})"
+        )
     except (ValueError, OSError) as exc:
         st.error(md_escape(f"cannot show page {page} of {meta.source}: {exc}"))
     with open(path, "rb") as fh:

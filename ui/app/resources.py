@@ -138,18 +138,20 @@ def facet_counts(ctx: AppContext, payload_key: str, filters: Any) -> dict[str, i
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _page_png(path: str, size: int, mtime: float, page: int, marks: tuple[Any, ...]) -> bytes:
+def _page_png(
+    path: str, size: int, mtime: float, page: int, marks: tuple[Any, ...], passage: tuple[Any, ...]
+) -> bytes:
     from pathlib import Path
 
     from ui.app.source_view import render_pdf_page
 
-    return render_pdf_page(Path(path), page, marks=marks)
+    return render_pdf_page(Path(path), page, marks=marks, passage=passage)
 
 
-def page_png(path: Any, page: int, marks: tuple[Any, ...] = ()) -> bytes:
-    """The page as a PNG, ``marks`` (``search.page_marks.Box``) highlighted."""
+def page_png(path: Any, page: int, marks: tuple[Any, ...] = (), passage: tuple[Any, ...] = ()) -> bytes:
+    """The page as a PNG, ``marks`` (``search.page_marks.Box``) highlighted, ``passage`` outlined."""
     stat = path.stat()
-    return _page_png(str(path), stat.st_size, stat.st_mtime, page, marks)
+    return _page_png(str(path), stat.st_size, stat.st_mtime, page, marks, passage)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -197,6 +199,21 @@ def page_marks(ctx: AppContext, path: Any, page: int, hit: Any) -> tuple[Any, ..
     options = ctx.settings.ocr_options
     return _page_marks(
         str(path), stat.st_size, stat.st_mtime, page, hit.text, heading, first, last, options, hit.language
+    )
+
+
+def passage_marks(ctx: AppContext, path: Any, page: int, hit: Any) -> tuple[Any, ...]:
+    """Where the paragraph that the hit's pinpoint names lies on the page (empty without a pinpoint, or
+    where the paragraph is not on this page)."""
+    from search.pinpoint import passage_of
+
+    passage = passage_of(hit.text.strip(), getattr(hit, "pinpoint", ""))
+    if not passage:
+        return ()
+    stat = path.stat()
+    options = ctx.settings.ocr_options
+    return _page_marks(
+        str(path), stat.st_size, stat.st_mtime, page, passage, "", True, True, options, hit.language
     )
 
 

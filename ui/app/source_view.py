@@ -13,6 +13,7 @@ from pathlib import Path
 from search.page_marks import Box
 
 _MARK = (255, 214, 0, 90)  # translucent yellow, like a highlighter
+_PASSAGE = (200, 30, 30, 255)  # a red frame around the paragraph that a pinpoint cites
 
 
 def page_count(path: Path) -> int:
@@ -25,9 +26,11 @@ def page_count(path: Path) -> int:
         pdf.close()
 
 
-def render_pdf_page(path: Path, page: int, width_px: int = 1000, marks: Sequence[Box] = ()) -> bytes:
-    """PNG bytes of 1-based ``page`` of a PDF, about ``width_px`` wide, ``marks`` highlighted;
-    ``ValueError`` if the page is out of range."""
+def render_pdf_page(
+    path: Path, page: int, width_px: int = 1000, marks: Sequence[Box] = (), passage: Sequence[Box] = ()
+) -> bytes:
+    """PNG bytes of 1-based ``page`` of a PDF, about ``width_px`` wide, ``marks`` highlighted and the
+    ``passage`` (the paragraph a pinpoint names) outlined; ``ValueError`` if the page is out of range."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
@@ -43,14 +46,14 @@ def render_pdf_page(path: Path, page: int, width_px: int = 1000, marks: Sequence
             pg.close()
     finally:
         pdf.close()
-    if marks:
-        image = _highlight(image, marks)
+    if marks or passage:
+        image = _highlight(image, marks, passage)
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
 
 
-def _highlight(image: object, marks: Sequence[Box]) -> object:
+def _highlight(image: object, marks: Sequence[Box], passage: Sequence[Box] = ()) -> object:
     from PIL import Image, ImageDraw
 
     assert isinstance(image, Image.Image)
@@ -61,4 +64,13 @@ def _highlight(image: object, marks: Sequence[Box]) -> object:
     pad = max(1, round(0.002 * h))
     for m in marks:
         draw.rectangle((m.left * w - pad, m.top * h - pad, m.right * w + pad, m.bottom * h + pad), fill=_MARK)
+    if passage:  # one frame around the paragraph's lines
+        edge = 2 * pad + 2
+        box = (
+            min(b.left for b in passage) * w - edge,
+            min(b.top for b in passage) * h - edge,
+            max(b.right for b in passage) * w + edge,
+            max(b.bottom for b in passage) * h + edge,
+        )
+        draw.rectangle(box, outline=_PASSAGE, width=max(2, round(0.003 * h)))
     return Image.alpha_composite(base, layer).convert("RGB")

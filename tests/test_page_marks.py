@@ -272,3 +272,21 @@ def test_the_paragraph_a_pinpoint_cites_is_framed(law_v1: tuple[Path, LegalDocum
     mid = (min(b.top for b in boxes) + max(b.bottom for b in boxes)) / 2 * h
     edge = [image.getpixel((round(left) - k, round(mid))) for k in range(1, 12)]
     assert any(r > 150 and g < 90 and b < 90 for r, g, b in edge)  # type: ignore[misc]
+
+
+def test_the_source_opens_where_the_cited_paragraph_starts(
+    law_v1: tuple[Path, LegalDocument], tmp_path: Path
+) -> None:
+    from types import SimpleNamespace
+
+    from ingest.config import Settings
+    from ui.app.hit_view import _paragraph_page
+
+    path, doc = law_v1
+    ctx = SimpleNamespace(settings=Settings(data_dir=tmp_path, cache_dir=tmp_path))
+    art2 = next(u for u in doc.units() if u.label == "Article 2")  # pages 1-2; paragraph 2 starts on page 1
+    hit = SimpleNamespace(
+        text=art2.text, language="en", page_start=1, page_end=2, best_page=2, pinpoint="(2)"
+    )
+    assert _paragraph_page(ctx, path, hit) == 1
+    assert _paragraph_page(ctx, path, SimpleNamespace(**{**vars(hit), "pinpoint": ""})) == 0

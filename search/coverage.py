@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Literal, Protocol
@@ -26,6 +26,7 @@ import numpy as np
 from ingest.model import DocumentMeta, LegalDocument, Provision
 from search.compare import embed_text
 from search.localise import ItemSearch, KeywordMatcher, item_searches
+from search.pinpoint import locate, passage_of
 
 CoverageStatus = Literal["covered", "partial", "missing"]
 CHECKLISTS = ("un_trafficking_protocol", "coe_convention")
@@ -137,6 +138,8 @@ class ProvisionMatch:
     score: float  # calibrated (z units, keyword bonus included)
     cosine: float
     keywords: tuple[str, ...] = ()
+    # the paragraph (and point) that holds most of the item's keywords, as cited: "(1)", "(2)(b)", ""
+    pinpoint: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,28 @@ def _z(m: np.ndarray, min_background: int) -> tuple[np.ndarray, float, float]:
     return (m - med) / spread, med, spread
 
 
+def _keyword_paragraph(matcher: KeywordMatcher, look: ItemSearch, match: ProvisionMatch) -> str:
+    """Where in the provision the item's keywords are: the paragraph (or point) that holds every keyword
+    the provision's text matches, two at least. One generic keyword ("offence") is no evidence of where
+    an obligation sits, and an item whose keywords are spread over paragraphs ("attempt" in one,
+    "aiding" in the next) gets no pinpoint rather than one that hides the others."""
+    if len(match.keywords) < 2:
+        return ""
+    text = match.provision.text.strip()
+
+    def found(start: int, end: int) -> set[str]:
+        return set(matcher.hits(look, text[start:end])) if end > start else set()
+
+    everything = found(0, len(text))
+    pin = locate(text, found, minimum=2)
+    while pin:
+        part = passage_of(text, pin)
+        if part and everything <= set(matcher.hits(look, part)):
+            return pin
+        pin = pin[: pin.find(")") + 1] if pin.count("(") > 1 else ""  # the point's paragraph, then none
+    return ""
+
+
 def coverage_from_vectors(
     draft: LegalDocument | None,
     provisions: list[Provision],
@@ -211,6 +236,7 @@ def coverage_from_vectors(
             "covered" if best >= cfg.covered else "partial" if best >= cfg.partial else "missing"
         )
         top = tuple(c for c in cands[: cfg.top_k] if c.score >= cfg.partial) or tuple(cands[:1])
+        top = tuple(replace(c, pinpoint=_keyword_paragraph(matcher, looks[k], c)) for c in top)
         out.append(ItemCoverage(item, status, round(best, 3) if cands else 0.0, top))
     summary = {s: sum(i.status == s for i in out) for s in ("covered", "partial", "missing")}
     return CoverageReport(

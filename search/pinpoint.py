@@ -12,6 +12,7 @@ pinpoint: its structure is not the provision's own paragraphs, and a wrong pinpo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from search.snippet import WORD, stem
@@ -104,27 +105,38 @@ def _terms_in(text: str, start: int, end: int, terms: set[str]) -> set[str]:
     return {stem(w) for w in WORD.findall(text[start:end])} & terms if end > start else set()
 
 
-def _best(text: str, parts: list[Division], lo: int, hi: int, terms: set[str]) -> tuple[Division | None, int]:
-    """The division with the most distinct query terms inside [lo, hi) (earliest on ties), and that number."""
+# What matches inside text[start:end]: a set of query terms, keywords …
+Matches = Callable[[int, int], set[str]]
+
+
+def _best(parts: list[Division], found: Matches) -> tuple[Division | None, int]:
+    """The division with the most distinct matches (earliest on ties), and how many."""
     best: Division | None = None
     best_n = 0
     for d in parts:
-        n = len(_terms_in(text, max(d.start, lo), min(d.end, hi), terms))
+        n = len(found(d.start, d.end))
         if n > best_n:
             best, best_n = d, n
     return best, best_n
 
 
 def pinpoint(text: str, window: tuple[int, int], terms: set[str]) -> str:
-    """``"(1)"``, ``"(1)(a)"``, ``"(b)"`` or ``""``: where the snippet ``window`` of ``text`` matches.
-
-    The top-level division with the most distinct query terms inside the window; then its point with
-    more of them than the paragraph's own words (before its first point and after its last one). Nothing
-    when the words before the first division (a chapeau) match as well, or when the text has no divisions.
-    """
+    """``"(1)"``, ``"(1)(a)"``, ``"(b)"`` or ``""``: where the snippet ``window`` of ``text`` matches
+    the query ``terms`` (see :func:`locate`)."""
     lo, hi = window
     if not terms or hi <= lo:
         return ""
+    return locate(text, lambda s, e: _terms_in(text, max(s, lo), min(e, hi), terms))
+
+
+def locate(text: str, found: Matches, minimum: int = 1) -> str:
+    """The division of ``text`` that holds the most distinct matches (``found(start, end)``), at least
+    ``minimum`` of them.
+
+    The top-level division with the most; then its point with more of them than the paragraph's own
+    words (before its first point and after its last one). Nothing when the words before the first
+    division (a chapeau) match as many, or when the text has no divisions it can trust.
+    """
     numbers = divisions(text)
     letters = divisions(text, letters=True)
     if not numbers and not letters:
@@ -137,17 +149,16 @@ def pinpoint(text: str, window: tuple[int, int], terms: set[str]) -> str:
         top, sub_letters = letters, False
         if sum(1 for m in _LETTER.finditer(text) if (m.group(1) or m.group(2)).isalpha()) != len(letters):
             return ""
-    chosen, n = _best(text, top, lo, hi, terms)
-    if chosen is None or len(_terms_in(text, lo, min(hi, top[0].start), terms)) >= n:
+    chosen, n = _best(top, found)
+    if chosen is None or n < minimum or len(found(0, top[0].start)) >= n:
         return ""
     if chosen.end - chosen.start > MAX_DIVISION:  # it ran on into what follows (a commentary, notes)
         return ""
     out = f"({chosen.marker})"
     points = _points(text, chosen, sub_letters)
     if points:
-        own = _terms_in(text, max(chosen.start, lo), min(points[0].start, hi), terms)
-        own |= _terms_in(text, max(points[-1].end, lo), min(chosen.end, hi), terms)
-        point, k = _best(text, points, lo, hi, terms)
-        if point is not None and k > len(own):
+        own = found(chosen.start, points[0].start) | found(points[-1].end, chosen.end)
+        point, k = _best(points, found)
+        if point is not None and k > len(own) and k >= minimum:
             out += f"({point.marker})"
     return out

@@ -114,6 +114,10 @@ def test_same_thresholds_hold_for_e5(corpus_real: Path) -> None:
         and best["reflection_period"] == "13"
         and best["residence_permit"] == "14"
     )
+    # the paragraph that holds every keyword the article matches; none where they are spread over two
+    pin = {i.item.id: i.matches[0].pinpoint for i in report.items}
+    assert (pin["reflection_period"], pin["def_act"], pin["data_protection"]) == ("(1)", "(a)", "(1)")
+    assert pin["attempt_aiding"] == ""  # aiding and abetting in paragraph 1, attempt in paragraph 2
 
 
 _DATA = ChecklistItem(

@@ -102,7 +102,7 @@ def coverage(args: argparse.Namespace) -> Outcome:
     if report.language_note:
         lines.append(f"({report.language_note})")
     for item in report.items:
-        best = item.matches[0].provision.label if item.matches else "—"
+        best = item.matches[0].provision.label + item.matches[0].pinpoint if item.matches else "—"
         lines.append(f"  {item.status:<8} {item.item.title} ({item.item.article})  ← {best}")
     lines += [f"wrote {w}" for w in written]
     return Outcome("\n".join(lines), to_json(report))

@@ -61,6 +61,7 @@ def to_json(report: Comparison | CoverageReport) -> dict[str, Any]:
                             "score": m.score,
                             "cosine": m.cosine,
                             "keywords": list(m.keywords),
+                            "pinpoint": m.pinpoint,
                         }
                         for m in ic.matches
                     ],
@@ -80,10 +81,10 @@ def to_json(report: Comparison | CoverageReport) -> dict[str, Any]:
     }
 
 
-def _cite(p: Provision | None) -> str:
+def _cite(p: Provision | None, pinpoint: str = "") -> str:
     if p is None:
         return ""
-    return " ".join(x for x in (p.label or p.number, f"({p.heading})" if p.heading else "") if x)
+    return " ".join(x for x in ((p.label or p.number) + pinpoint, f"({p.heading})" if p.heading else "") if x)
 
 
 def flags(p: Pair) -> str:
@@ -96,9 +97,9 @@ def to_csv(report: Comparison | CoverageReport) -> str:
     if isinstance(report, CoverageReport):
         w.writerow(["item", "title", "article", "status", "score", "best_provision", "other_provisions"])
         for ic in report.items:
-            best = ic.matches[0].provision if ic.matches else None
-            others = "; ".join(_cite(m.provision) for m in ic.matches[1:])
-            w.writerow([ic.item.id, ic.item.title, ic.item.article, ic.status, ic.score, _cite(best), others])
+            best = _cite(ic.matches[0].provision, ic.matches[0].pinpoint) if ic.matches else ""
+            others = "; ".join(_cite(m.provision, m.pinpoint) for m in ic.matches[1:])
+            w.writerow([ic.item.id, ic.item.title, ic.item.article, ic.status, ic.score, best, others])
         return buf.getvalue()
     w.writerow(
         [
@@ -158,7 +159,7 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
             lines += [_md(report.language_note), ""]
         lines += ["| Item | Article | Status | Score | Best provision(s) |", "|---|---|---|---|---|"]
         for ic in report.items:
-            cites = "; ".join(_md(_cite(m.provision)) for m in ic.matches)
+            cites = "; ".join(_md(_cite(m.provision, m.pinpoint)) for m in ic.matches)
             lines.append(
                 f"| {_md(ic.item.title)} | {_md(ic.item.article)} | {ic.status} | {ic.score:.2f} | {cites} |"
             )

@@ -74,14 +74,34 @@ def _same(lp: Provision, rp: Provision) -> bool:
     return normalise(lp.text) == normalise(rp.text) and normalise(lp.heading) == normalise(rp.heading)
 
 
-def _cross_modified(matched: list[tuple[int, int]], cos: np.ndarray) -> set[tuple[int, int]]:
-    """Across languages text equality is meaningless: flag pairs whose cosine is a low outlier."""
+LENGTH_Z = 2.5  # robust z of a pair's length ratio beyond which it was shortened or lengthened
+LENGTH_SPREAD = 0.08  # the least spread of the log length ratios (translations vary this much anyway)
+LENGTH_CHARS = 60  # and the difference from the expected length must be at least this many characters
+
+
+def _outliers(vals: np.ndarray, floor: float, z: float) -> np.ndarray:
+    med = float(np.median(vals))
+    spread = max(float(np.median(np.abs(vals - med))) * 1.4826, floor)
+    return np.abs(vals - med) > z * spread
+
+
+def _cross_modified(
+    matched: list[tuple[int, int]], cos: np.ndarray, left: Sequence[Provision], right: Sequence[Provision]
+) -> set[tuple[int, int]]:
+    """Across languages text equality is meaningless. A pair is modified when its cosine is a low
+    outlier, or when its length ratio is: a translation keeps its original's length up to a steady
+    factor (Dutch runs about 10 % longer than English), so a paragraph cut or added shows."""
     if len(matched) < 4:
         return set()
     vals = np.array([cos[i, j] for i, j in matched])
     med = float(np.median(vals))
     mad = max(float(np.median(np.abs(vals - med))) * 1.4826, 0.01)
-    return {(i, j) for (i, j), v in zip(matched, vals, strict=True) if v < med - 3.0 * mad}
+    low = vals < med - 3.0 * mad
+    lengths = np.array([[max(len(left[i].text), 1), max(len(right[j].text), 1)] for i, j in matched], float)
+    ratio = np.log(lengths[:, 1] / lengths[:, 0])
+    expected = lengths[:, 0] * float(np.exp(np.median(ratio)))
+    changed = _outliers(ratio, LENGTH_SPREAD, LENGTH_Z) & (np.abs(lengths[:, 1] - expected) >= LENGTH_CHARS)
+    return {pair for pair, a, b in zip(matched, low, changed, strict=True) if a or b}
 
 
 def build_pairs(left: Sequence[Provision], right: Sequence[Provision], m: Matching) -> tuple[Pair, ...]:
@@ -91,7 +111,7 @@ def build_pairs(left: Sequence[Provision], right: Sequence[Provision], m: Matchi
     matched = sorted([*m.pairs, *m.splits, *m.merges], key=lambda p: (p[1], p[0]))
     in_order = longest_nondecreasing([i for i, _ in matched])
     stable = {matched[k] for k in in_order}
-    cross_mod = _cross_modified(list(m.pairs), m.cosine) if m.cross_language else set()
+    cross_mod = _cross_modified(list(m.pairs), m.cosine, left, right) if m.cross_language else set()
     rows: list[tuple[float, Pair]] = []
     for i, j in matched:
         lp, rp = left[i], right[j]

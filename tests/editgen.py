@@ -1,7 +1,8 @@
 """Seeded edits of real legal texts with recorded truth, for alignment tests and the benchmark.
 
 ``make_version(units, seed, donors)`` applies insertions, deletions, light and heavy rewording, a move,
-splits, merges, formatting-only changes and a final renumbering, and returns the new provisions with the
+splits, merges, formatting-only changes and a final renumbering (and, when asked, cuts: a third of an
+article's sentences dropped, which works on a translation too), and returns the new provisions with the
 truth: which left provision(s) each right provision came from and the expected status.
 ``units_from_text`` is a tiny test-only splitter for the clean treaty/statute texts of the real corpus,
 used until ``ingest.structure.parse_document`` can be relied on for them.
@@ -146,7 +147,7 @@ def _light(text: str, rng: random.Random) -> str:
 
 
 def _heavy(text: str, rng: random.Random) -> str:
-    sentences = re.split(r"(?<=[.;:])\s+", text)
+    sentences = _sentences(text)
     if len(sentences) > 2:
         drop = rng.sample(range(len(sentences)), k=len(sentences) // 3)
         sentences = [s for k, s in enumerate(sentences) if k not in drop]
@@ -154,6 +155,16 @@ def _heavy(text: str, rng: random.Random) -> str:
     for a, b in _LIGHT:
         text = re.sub(rf"\b{a}\b", b, text)
     return text + " " + rng.choice(_HEAVY_ADD)
+
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.;:])\s+", text)
+
+
+def _cut(text: str, rng: random.Random) -> str:
+    sentences = _sentences(text)
+    drop = set(rng.sample(range(len(sentences)), k=len(sentences) // 3))
+    return " ".join(x for k, x in enumerate(sentences) if k not in drop)
 
 
 def _format_only(text: str) -> str:
@@ -205,7 +216,7 @@ def make_version(
             a = Item(it.origins, it.heading, "\n".join(paras[:cut]), "split", it.translated)
             b = Item(it.origins, "", "\n".join(paras[cut:]), "split", it.translated)
             items[k : k + 1] = [a, b]
-    for _ in range(per):
+    for _ in range(per if "merge" in kinds else 0):
         cands = [
             k
             for k in range(len(items) - 1)
@@ -233,6 +244,10 @@ def make_version(
             k = pick()
             if k is not None:
                 items[k].text, items[k].edited = _heavy(items[k].text, rng), "heavy"
+    for _ in range(per if "cut" in kinds else 0):  # a third of the sentences dropped (works in any language)
+        k = pick(lambda it: len(_sentences(it.text)) >= 3)
+        if k is not None:
+            items[k].text, items[k].edited = _cut(items[k].text, rng), "cut"
     for _ in range(per if "format" in kinds else 0):
         k = pick(lambda it: '"' in it.text or ", " in it.text)
         if k is not None:

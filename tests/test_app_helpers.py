@@ -334,7 +334,7 @@ def test_summary_items_and_coverage_rows() -> None:
         ("unchanged", 3), ("modified", 2), ("added", 1), ("removed", 0), ("renumbered", 4)
     ]  # fmt: skip
     item = SimpleNamespace(title="Non-punishment", article="Art. 26")
-    match = SimpleNamespace(provision=_prov("Article 9"))
+    match = SimpleNamespace(provision=_prov("Article 9"), pinpoint="(2)")
     report = SimpleNamespace(
         items=[
             SimpleNamespace(item=item, status="covered", score=4.2, matches=(match,)),
@@ -342,7 +342,7 @@ def test_summary_items_and_coverage_rows() -> None:
         ]
     )
     rows = compare_rows.coverage_rows(report)
-    assert rows[0]["draft provisions"] == "Article 9"
+    assert rows[0]["draft provisions"] == "Article 9(2)"  # with the paragraph that holds the keywords
     assert rows[1]["draft provisions"] == "—"  # a missing obligation names no provision
     assert [r["status"] for r in compare_rows.coverage_rows(report, ["missing"])] == ["missing"]
 

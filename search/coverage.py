@@ -138,7 +138,7 @@ class ProvisionMatch:
     score: float  # calibrated (z units, keyword bonus included)
     cosine: float
     keywords: tuple[str, ...] = ()
-    # the paragraph (and point) that holds most of the item's keywords, as cited: "(1)", "(2)(b)", ""
+    # the paragraph (or point) that holds every keyword the provision matches, as cited: "(1)", "(2)(b)", ""
     pinpoint: str = ""
 
 

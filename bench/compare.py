@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.model import Provision  # noqa: E402
 from search.compare import Comparison, Pair, compare_provisions, embed_text, summarise  # noqa: E402
 from search.diff import normalise, word_diff  # noqa: E402
-from tests.editgen import load_units, make_version, real_embedder, score  # noqa: E402
+from tests.editgen import load_units, make_version, modified_counts, real_embedder, score  # noqa: E402
 
 CORPUS = Path(os.environ.get("CTKB_CORPUS_REAL", ROOT.parent / "shared" / "corpus-real"))
 TEXTS = [
@@ -109,14 +109,8 @@ def cuts(seeds: range) -> dict[str, float]:
         for seed in seeds:
             right, truth = make_version(en, seed, translation=nl, kinds=frozenset({"cut"}), word="Artikel")
             c = compare_provisions(en, right, lv, emb.embed_passages([embed_text(p) for p in right]))
-            li = {p.id: i for i, p in enumerate(en)}
-            ri = {p.id: j for j, p in enumerate(right)}
-            for p in c.pairs:
-                if p.left is None or p.right is None:
-                    continue
-                cut = truth.status.get((li[p.left.id], ri[p.right.id])) == "modified"
-                flagged = p.status == "modified"
-                tp, fp, fn = tp + (cut and flagged), fp + (flagged and not cut), fn + (cut and not flagged)
+            a, b, d = modified_counts(c, en, right, truth)
+            tp, fp, fn = tp + a, fp + b, fn + d
     return {
         "cut": tp + fn,
         "flagged": tp + fp,

@@ -346,6 +346,26 @@ def score(
     }
 
 
+def modified_counts(
+    comparison: object, left: Sequence[Provision], right: Sequence[Provision], truth: Truth
+) -> tuple[int, int, int]:
+    """(true positives, false positives, false negatives) of the status "modified" over the paired rows."""
+    li = {p.id: k for k, p in enumerate(left)}
+    ri = {p.id: k for k, p in enumerate(right)}
+    tp = fp = fn = 0
+    for p in comparison.pairs:  # type: ignore[attr-defined]
+        if p.left is None or p.right is None:
+            continue
+        changed = truth.status.get((li[p.left.id], ri[p.right.id])) == "modified"
+        flagged = p.status == "modified"
+        tp, fp, fn = (
+            tp + (changed and flagged),
+            fp + (flagged and not changed),
+            fn + (changed and not flagged),
+        )
+    return tp, fp, fn
+
+
 # --- real models, loaded once per process ----------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from ingest.model import Provision
 from search.compare import compare_provisions, embed_text
-from tests.editgen import Truth, load_units, make_version, real_embedder, score
+from tests.editgen import Truth, load_units, make_version, modified_counts, real_embedder, score
 
 pytestmark = pytest.mark.slow
 
@@ -158,17 +158,8 @@ def test_cut_articles_in_a_translation_are_modified(corpus_real: Path, e5) -> No
         for seed in SEEDS:
             right, truth = make_version(left, seed, translation=nl, word="Artikel", kinds=frozenset({"cut"}))
             c = compare_provisions(left, right, _vecs(e5, left), _vecs(e5, right))
-            li = {p.id: k for k, p in enumerate(left)}
-            ri = {p.id: k for k, p in enumerate(right)}
-            for p in c.pairs:
-                if p.left is not None and p.right is not None:
-                    cut = truth.status.get((li[p.left.id], ri[p.right.id])) == "modified"
-                    flagged = p.status == "modified"
-                    tp, fp, fn = (
-                        tp + (cut and flagged),
-                        fp + (flagged and not cut),
-                        fn + (cut and not flagged),
-                    )
+            a, b, d = modified_counts(c, left, right, truth)
+            tp, fp, fn = tp + a, fp + b, fn + d
     print("cuts", {"tp": tp, "fp": fp, "fn": fn})
     assert tp + fn >= 10
     assert tp / (tp + fn) >= 0.5 and tp / max(tp + fp, 1) >= 0.8

@@ -37,8 +37,10 @@ class Division:
 def ordinal(marker: str) -> int | None:
     """A marker's place in its sequence: "3" is 3; "c", "в", "გ" and "գ" are 3 (Latin, Cyrillic,
     Georgian, Armenian alphabets)."""
-    if marker.isdigit():
+    if marker.isdecimal():
         return int(marker)
+    if len(marker) != 1:
+        return None
     c = marker.lower()
     for first in _ALPHABET_STARTS:
         k = ord(c) - ord(first)

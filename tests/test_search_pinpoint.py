@@ -83,3 +83,10 @@ def test_passage_of_a_pinpoint() -> None:
     assert passage_of(ARTICLE, "(3)") == "3. A legal person shall be liable to a fine."
     assert passage_of(ARTICLE, "(3)(a)") == ""  # paragraph 3 has no points
     assert passage_of(ARTICLE, "") == ""
+
+
+def test_ordinals_of_markers() -> None:
+    from search.pinpoint import ordinal
+
+    assert [ordinal(m) for m in ("3", "c", "в", "გ", "գ", "C")] == [3, 3, 3, 3, 3, 3]
+    assert ordinal("iv") is None and ordinal("²") is None and ordinal("-") is None

@@ -79,10 +79,10 @@ LENGTH_SPREAD = 0.08  # the least spread of the log length ratios (translations 
 LENGTH_CHARS = 60  # and the difference from the expected length must be at least this many characters
 
 
-def _outliers(vals: np.ndarray, floor: float, z: float) -> np.ndarray:
+def _deviations(vals: np.ndarray, floor: float) -> np.ndarray:
+    """How far each value lies from the median, in robust spreads (MAD, at least ``floor``)."""
     med = float(np.median(vals))
-    spread = max(float(np.median(np.abs(vals - med))) * 1.4826, floor)
-    return np.abs(vals - med) > z * spread
+    return (vals - med) / max(float(np.median(np.abs(vals - med))) * 1.4826, floor)
 
 
 def _cross_modified(
@@ -93,14 +93,13 @@ def _cross_modified(
     factor (Dutch runs about 10 % longer than English), so a paragraph cut or added shows."""
     if len(matched) < 4:
         return set()
-    vals = np.array([cos[i, j] for i, j in matched])
-    med = float(np.median(vals))
-    mad = max(float(np.median(np.abs(vals - med))) * 1.4826, 0.01)
-    low = vals < med - 3.0 * mad
+    low = _deviations(np.array([cos[i, j] for i, j in matched]), 0.01) < -3.0
     lengths = np.array([[max(len(left[i].text), 1), max(len(right[j].text), 1)] for i, j in matched], float)
     ratio = np.log(lengths[:, 1] / lengths[:, 0])
     expected = lengths[:, 0] * float(np.exp(np.median(ratio)))
-    changed = _outliers(ratio, LENGTH_SPREAD, LENGTH_Z) & (np.abs(lengths[:, 1] - expected) >= LENGTH_CHARS)
+    changed = (np.abs(_deviations(ratio, LENGTH_SPREAD)) > LENGTH_Z) & (
+        np.abs(lengths[:, 1] - expected) >= LENGTH_CHARS
+    )
     return {pair for pair, a, b in zip(matched, low, changed, strict=True) if a or b}
 
 

@@ -26,7 +26,7 @@ import numpy as np
 from ingest.model import DocumentMeta, LegalDocument, Provision
 from search.compare import embed_text
 from search.localise import ItemSearch, KeywordMatcher, item_searches
-from search.pinpoint import locate, passage_of
+from search.pinpoint import cite, locate, named
 
 CoverageStatus = Literal["covered", "partial", "missing"]
 CHECKLISTS = ("un_trafficking_protocol", "coe_convention")
@@ -194,12 +194,12 @@ def _keyword_paragraph(matcher: KeywordMatcher, look: ItemSearch, match: Provisi
         return set(matcher.hits(look, text[start:end])) if end > start else set()
 
     everything = found(0, len(text))
-    pin = locate(text, found, minimum=2)
-    while pin:
-        part = passage_of(text, pin)
-        if part and everything <= set(matcher.hits(look, part)):
-            return pin
-        pin = pin[: pin.find(")") + 1] if pin.count("(") > 1 else ""  # the point's paragraph, then none
+    path = locate(text, found, minimum=2)
+    while path:  # the point, else its paragraph, else none
+        part = named(text, path)[-1]
+        if everything <= found(part.start, part.end):
+            return cite(path)
+        path = path[:-1]
     return ""
 
 

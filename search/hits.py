@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from search.citation import citation
-from search.pinpoint import named, pinpoint
+from search.pinpoint import cite, named, pinpoint
 from search.snippet import Snippet, make_snippet, query_terms
 
 # The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
@@ -226,5 +226,5 @@ def focus(hit: Hit, path: tuple[str, ...], query: str) -> Hit:
     return replace(
         hit,
         snippet=replace(snippet, window=(part.start + lo, part.start + hi)),
-        pinpoint="".join(f"({d.marker})" for d in found),
+        pinpoint=cite(tuple(d.marker for d in found)),
     )

@@ -94,9 +94,19 @@ def named(text: str, path: tuple[str, ...]) -> list[Division]:
     return found
 
 
+def cite(path: tuple[str, ...]) -> str:
+    """A path of markers as cited: ``("2", "a")`` → ``"(2)(a)"``."""
+    return "".join(f"({m})" for m in path)
+
+
+def path_of(pin: str) -> tuple[str, ...]:
+    """The markers of a cited pinpoint: ``"(2)(a)"`` → ``("2", "a")``."""
+    return tuple(re.findall(r"\((\w{1,4})\)", pin))
+
+
 def passage_of(text: str, pin: str) -> str:
     """The text of the division a pinpoint names ("(2)(a)"), or "" when the text does not have it."""
-    path = tuple(re.findall(r"\((\w{1,4})\)", pin))
+    path = path_of(pin)
     found = named(text, path) if path else []
     if not found or len(found) != len(path):
         return ""
@@ -128,12 +138,12 @@ def pinpoint(text: str, window: tuple[int, int], terms: set[str]) -> str:
     lo, hi = window
     if not terms or hi <= lo:
         return ""
-    return locate(text, lambda s, e: _terms_in(text, max(s, lo), min(e, hi), terms))
+    return cite(locate(text, lambda s, e: _terms_in(text, max(s, lo), min(e, hi), terms)))
 
 
-def locate(text: str, found: Matches, minimum: int = 1) -> str:
-    """The division of ``text`` that holds the most distinct matches (``found(start, end)``), at least
-    ``minimum`` of them.
+def locate(text: str, found: Matches, minimum: int = 1) -> tuple[str, ...]:
+    """The markers of the division of ``text`` that holds the most distinct matches
+    (``found(start, end)``), at least ``minimum`` of them: ``("2", "a")``, ``("1",)`` or ``()``.
 
     The top-level division with the most; then its point with more of them than the paragraph's own
     words (before its first point and after its last one). Nothing when the words before the first
@@ -142,25 +152,25 @@ def locate(text: str, found: Matches, minimum: int = 1) -> str:
     numbers = divisions(text)
     letters = divisions(text, letters=True)
     if not numbers and not letters:
-        return ""
+        return ()
     if len(_NUMBER_LIKE.findall(text)) != len(numbers):  # numbers out of sequence: another structure
-        return ""
+        return ()
     if numbers and (not letters or numbers[0].start <= letters[0].start):
         top, sub_letters = numbers, True
     else:
         top, sub_letters = letters, False
         if sum(1 for m in _LETTER.finditer(text) if (m.group(1) or m.group(2)).isalpha()) != len(letters):
-            return ""
+            return ()
     chosen, n = _best(top, found)
     if chosen is None or n < minimum or len(found(0, top[0].start)) >= n:
-        return ""
+        return ()
     if chosen.end - chosen.start > MAX_DIVISION:  # it ran on into what follows (a commentary, notes)
-        return ""
-    out = f"({chosen.marker})"
+        return ()
+    out: tuple[str, ...] = (chosen.marker,)
     points = _points(text, chosen, sub_letters)
     if points:
         own = found(chosen.start, points[0].start) | found(points[-1].end, chosen.end)
         point, k = _best(points, found)
         if point is not None and k > len(own) and k >= minimum:
-            out += f"({point.marker})"
+            out += (point.marker,)
     return out

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+from search.pinpoint import path_of
+
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 # Words that introduce a provision number, by the kind they name. Several languages: the corpus holds
@@ -99,10 +101,6 @@ def normalize_number(number: str) -> str:
     return base + letter + (f"^{sup}" if sup else "")
 
 
-def _subdivisions(raw: str | None) -> tuple[str, ...]:
-    return tuple(re.findall(r"\(([0-9a-zA-Z]{1,4})\)", raw or ""))
-
-
 def _merge_paragraphs(query: str, refs: list[ProvisionRef]) -> list[ProvisionRef]:
     """ "Article 6, paragraph 3" is one reference: paragraph 3 of Article 6."""
     out: list[ProvisionRef] = []
@@ -155,7 +153,7 @@ def parse_query(query: str) -> ParsedQuery:
                 f"{m['title']} U.S.C.",
                 m.start(),
                 m.end(),
-                _subdivisions(m["sub"]),
+                path_of(m["sub"] or ""),
             )
         )
         cut.append((m.start(), m.end()))
@@ -165,7 +163,7 @@ def parse_query(query: str) -> ParsedQuery:
         kind = _KIND_BY_WORD[m["word"].lower()]
         hint, hint_end = _hint_after(query, m.end())
         refs.append(
-            ProvisionRef(kind, _display_number(m["num"]), hint, m.start(), m.end(), _subdivisions(m["sub"]))
+            ProvisionRef(kind, _display_number(m["num"]), hint, m.start(), m.end(), path_of(m["sub"] or ""))
         )
         cut.append((m.start(), hint_end))
     refs = _merge_paragraphs(query, sorted(refs, key=lambda r: r.start))

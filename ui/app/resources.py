@@ -193,13 +193,9 @@ def _page_marks(
 def page_marks(ctx: AppContext, path: Any, page: int, hit: Any) -> tuple[Any, ...]:
     """Where the hit's provision lies on the page (empty where its text cannot be found there); a page
     without a text layer is read by OCR, as ingest read it."""
-    stat = path.stat()
     heading = f"{hit.label} {hit.heading}".strip()
     first, last = page == hit.page_start, page == hit.page_end
-    options = ctx.settings.ocr_options
-    return _page_marks(
-        str(path), stat.st_size, stat.st_mtime, page, hit.text, heading, first, last, options, hit.language
-    )
+    return _marks(ctx, path, page, hit.text, heading, first, last, hit.language)
 
 
 def passage_marks(ctx: AppContext, path: Any, page: int, hit: Any) -> tuple[Any, ...]:
@@ -208,12 +204,16 @@ def passage_marks(ctx: AppContext, path: Any, page: int, hit: Any) -> tuple[Any,
     from search.pinpoint import passage_of
 
     passage = passage_of(hit.text.strip(), getattr(hit, "pinpoint", ""))
-    if not passage:
-        return ()
+    return _marks(ctx, path, page, passage, "", True, True, hit.language) if passage else ()
+
+
+def _marks(
+    ctx: AppContext, path: Any, page: int, text: str, heading: str, first: bool, last: bool, language: str
+) -> tuple[Any, ...]:
     stat = path.stat()
     options = ctx.settings.ocr_options
     return _page_marks(
-        str(path), stat.st_size, stat.st_mtime, page, passage, "", True, True, options, hit.language
+        str(path), stat.st_size, stat.st_mtime, page, text, heading, first, last, options, language
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ingest.model import Chunk, LegalDocument, PageText, Provision
+from ingest.model import Chunk, LegalDocument, PageBreaks, PageText, Provision, page_at
 
 Span = tuple[int, int]
 SEP = " › "
@@ -58,6 +58,7 @@ def chunk_document(doc: LegalDocument, max_tokens: int, count_tokens: Callable[[
         pages = _part_pages(text, parts, unit, doc.pages)
         for n, ((s, e), (p0, p1)) in enumerate(zip(parts, pages, strict=True)):
             body = text[s:e].strip()
+            at = s + len(text[s:e]) - len(text[s:e].lstrip())
             chunks.append(
                 Chunk(
                     provision_id=unit.id,
@@ -74,9 +75,19 @@ def chunk_document(doc: LegalDocument, max_tokens: int, count_tokens: Callable[[
                     keyword_text=f"{crumb}\n{body}",
                     part=n,
                     parts=len(parts),
+                    page_breaks=part_breaks(unit, at, len(body)) if unit.text else (),
                 )
             )
     return chunks
+
+
+def part_breaks(unit: Provision, start: int, length: int) -> PageBreaks:
+    """The page breaks of ``unit.text[start:start + length]``, offsets counted from ``start``, led by
+    the page its first character is printed on; () when the unit lies on one page."""
+    if unit.page_end <= unit.page_start:
+        return ()
+    inside = tuple((at - start, page) for at, page in unit.page_breaks if start < at < start + length)
+    return ((0, page_at(unit.page_breaks, start, unit.page_start)), *inside)
 
 
 def _child_starts(unit: Provision, text: str) -> tuple[list[int], list[int]]:

@@ -15,6 +15,21 @@ CONTAINER_KINDS = frozenset({"part", "title", "chapter", "subchapter", "division
 UNIT_KINDS = frozenset({"preamble", "article", "section", "rule", "clause", "annex"})
 SUB_KINDS = frozenset({"paragraph", "point", "subpoint"})
 
+# Where a text's pages begin: ``(offset, page)`` pairs in offset order, each the first character of the
+# text printed on that page. Empty where the text lies on one page or its pages are not known.
+PageBreaks = tuple[tuple[int, int], ...]
+
+
+def page_at(breaks: PageBreaks, offset: int, first: int) -> int:
+    """The page that prints ``offset`` of a text whose breaks are ``breaks`` (``first``: the page of
+    its start when no break comes before the offset)."""
+    page = first
+    for at, number in breaks:
+        if at > offset:
+            break
+        page = number
+    return page
+
 
 @dataclass(frozen=True)
 class PageText:
@@ -73,6 +88,7 @@ class Provision:
     page_end: int = 0
     children: tuple[Provision, ...] = ()
     path: tuple[str, ...] = ()  # display labels of the containers (and outline sections) above it
+    page_breaks: PageBreaks = ()  # where ``text`` moves to its next pages (units spanning pages only)
 
     @property
     def is_unit(self) -> bool:
@@ -140,6 +156,7 @@ class Chunk:
     part: int = 0
     parts: int = 1
     keyword_text: str = ""  # "" -> embed_text
+    page_breaks: PageBreaks = ()  # where ``text`` moves to its next pages; () within one page
 
     @property
     def bm25_text(self) -> str:

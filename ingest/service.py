@@ -179,8 +179,9 @@ class Ingestor:
         return run_index_pipeline(self.runtime.index_pipeline, document)
 
     def _same_chunks(self, stored: DocumentMeta, document: LegalDocument) -> bool:
-        """Whether ``document`` (parsed again) would be stored exactly as it is: same metadata apart from
-        the parser revision, same chunks (ids, labels, headings, paths, pages, text)."""
+        """Whether ``document`` (parsed again) would be stored as it is: same metadata apart from the
+        parser revision, same chunks (ids, labels, headings, paths, pages, text). Chunks that differ
+        only in their page breaks (an index written before chunks kept them) get the new ones."""
         from ingest.components import CHUNK_KEY
 
         if replace(document.meta, parser_revision=stored.parser_revision) != stored:
@@ -192,7 +193,13 @@ class Ingestor:
             (replace(c, embed_text="", keyword_text="") for c in made),
             key=lambda c: (c.ordinal, c.part, c.provision_id),
         )
-        return now == [c.chunk for c in self.runtime.index.chunks(stored.doc_id)]
+        old = self.runtime.index.chunks(stored.doc_id)
+        if [replace(c, page_breaks=()) for c in now] != [replace(c.chunk, page_breaks=()) for c in old]:
+            return False
+        pairs = zip(now, old, strict=True)
+        fresh = {o.point_id: c.page_breaks for c, o in pairs if c.page_breaks != o.chunk.page_breaks}
+        self.runtime.index.set_page_breaks(fresh)
+        return True
 
     def _keywords_current(self, meta: DocumentMeta, sample: int = 3) -> bool:
         """Whether the document's BM25 vectors come from the current analysis of its language: each of

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.model import PageBreaks, page_at
 from search.citation import citation
-from search.pinpoint import cite, named, pinpoint
+from search.pinpoint import cite, named, pinpoint, span_of
 from search.snippet import Snippet, make_snippet, query_terms
 
 # The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
@@ -60,18 +61,36 @@ class Hit:
     best_page: int = field(default=0, compare=False)
     # the paragraph (and point) of the provision that holds the snippet, as cited: "(1)", "(2)(b)", ""
     pinpoint: str = field(default="", compare=False)
+    # where ``text`` moves to its next pages (ingest.model.PageBreaks); () on one page, or unknown
+    page_breaks: PageBreaks = field(default=(), compare=False)
+
+    @property
+    def pinpoint_pages(self) -> tuple[int, int]:
+        """The pages that print the pinpointed paragraph; the provision's pages where that is not known
+        (an index written before page breaks were kept)."""
+        span = span_of(self.text, self.pinpoint) if self.pinpoint else None
+        if span is None or (self.page_end > self.page_start and not self.page_breaks):
+            return self.page_start, self.page_end
+
+        def page(offset: int) -> int:
+            return min(
+                max(page_at(self.page_breaks, offset, self.page_start), self.page_start), self.page_end
+            )
+
+        return page(span[0]), page(max(span[0], span[1] - 1))
 
     @property
     def pinpoint_citation(self) -> str:
-        """The citation down to the paragraph that matched ("…, Art. 6(1), pp. 2–3"); the provision's
-        pages, which hold that paragraph."""
+        """The citation down to the paragraph that matched, with that paragraph's pages ("…, Art. 6(2),
+        p. 3" where Art. 6 runs over pp. 2–3)."""
         if not self.pinpoint:
             return self.citation
+        first, last = self.pinpoint_pages
         return citation(
             self.title,
             self.label + self.pinpoint,
-            self.page_start,
-            self.page_end,
+            first,
+            last,
             source=self.source,
             number=self.number + self.pinpoint if self.number else "",
         )
@@ -175,6 +194,11 @@ def make_hit(
     page where the part that matched best starts (else the provision's first page)."""
     first = chunks[0]
     text = "\n".join(c.text for c in chunks) if len(chunks) > 1 else first.text
+    breaks: list[tuple[int, int]] = []
+    base = 0
+    for c in chunks:  # every part of a provision over several pages has breaks, or none has (old index)
+        breaks.extend((base + at, page) for at, page in getattr(c, "page_breaks", ()))
+        base += len(c.text) + 1
     page_start = min((c.page_start for c in chunks if c.page_start > 0), default=0)
     page_end = max((c.page_end for c in chunks), default=page_start)
     snippet = make_snippet(text, query)
@@ -207,6 +231,7 @@ def make_hit(
         matched=matched,
         best_page=best_page if page_start <= best_page <= page_end else page_start,
         pinpoint=pinpoint(text.strip(), snippet.window, query_terms(query)),
+        page_breaks=tuple(breaks) if all(getattr(c, "page_breaks", ()) for c in chunks) else (),
     )
 
 

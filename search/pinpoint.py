@@ -104,13 +104,19 @@ def path_of(pin: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\((\w{1,4})\)", pin))
 
 
-def passage_of(text: str, pin: str) -> str:
-    """The text of the division a pinpoint names ("(2)(a)"), or "" when the text does not have it."""
+def span_of(text: str, pin: str) -> tuple[int, int] | None:
+    """Where in ``text`` the division a pinpoint names ("(2)(a)") lies, or None when it has none."""
     path = path_of(pin)
     found = named(text, path) if path else []
     if not found or len(found) != len(path):
-        return ""
-    return text[found[-1].start : found[-1].end].strip()
+        return None
+    return found[-1].start, found[-1].end
+
+
+def passage_of(text: str, pin: str) -> str:
+    """The text of the division a pinpoint names ("(2)(a)"), or "" when the text does not have it."""
+    span = span_of(text, pin)
+    return text[span[0] : span[1]].strip() if span else ""
 
 
 def _terms_in(text: str, start: int, end: int, terms: set[str]) -> set[str]:

@@ -327,3 +327,70 @@ def test_a_document_parsed_by_an_older_parser_revision_is_parsed_again(tmp_path:
         assert [r.status for r in ingest_paths(runtime, [tmp_path / "src"])] == ["unchanged", "unchanged"]
     finally:
         runtime.close()
+
+
+PAGED_LAW = """LAW OF TESTLAND ON THE PROTECTION OF VICTIMS
+
+Article 1
+Scope
+This Law applies to every person identified as a victim of trafficking.
+
+Article 2
+Assistance
+1. Victims shall receive safe accommodation and medical care.
+2. Victims shall receive legal aid free of charge.
+\f
+3. Victims shall receive interpretation in a language they understand
+at every stage of criminal proceedings.
+
+Article 3
+Residence
+Victims may remain in Testland during a recovery and reflection period of ninety days.
+"""
+
+
+def test_a_pinpoint_cites_the_page_of_its_paragraph_also_after_an_upgrade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Article 2 runs over pages 1–2, its paragraph 3 is on page 2: the paragraph's citation names page
+    2. An index written before chunks kept their page breaks gains them by the next ingest run, without
+    embedding anything again, and cites the provision's pages until then."""
+    from ingest.store import schema
+    from ingest.store.filters import Filter, Match
+    from search.engine import SearchEngine, SearchRequest
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "paged_law.txt").write_text(PAGED_LAW, encoding="utf-8")
+    runtime = Runtime(_settings(tmp_path, "edge"))
+    index = runtime.index
+
+    def top(query: str):
+        return SearchEngine.from_runtime(runtime).search(SearchRequest(query)).hits[0]
+
+    try:
+        ingest_paths(runtime, [src])
+        art2 = next(c for c in index.chunks("paged_law") if c.chunk.number == "2")
+        assert (art2.chunk.page_start, art2.chunk.page_end) == (1, 2)
+        assert art2.chunk.page_breaks == ((0, 1), (art2.chunk.text.index("3. Victims"), 2))
+        hit = top("Article 2(3) of the Law of Testland on the protection of victims")
+        assert (hit.number, hit.pinpoint) == ("2", "(3)")
+        assert hit.citation.endswith("Art. 2, pp. 1–2")
+        assert hit.pinpoint_citation.endswith("Art. 2(3), p. 2")
+        assert top("Article 2(1) of the Law of Testland").pinpoint_citation.endswith("Art. 2(1), p. 1")
+
+        # as the previous parser revision left it: no page breaks stored
+        points = {c.point_id for c in index.chunks("paged_law")}
+        doc = Filter(must=[Match(schema.DOC_ID, "paged_law")])
+        index.backend.set_payload(doc, {schema.PARSER_REVISION: 16, schema.PAGE_BREAKS: []})
+        assert top("Article 2(3) of the Law of Testland").pinpoint_citation.endswith("Art. 2(3), pp. 1–2")
+        assert [r.status for r in ingest_paths(runtime, [src])] == ["unchanged"]
+        assert {c.point_id for c in index.chunks("paged_law")} == points  # nothing written again
+        assert top("Article 2(3) of the Law of Testland").pinpoint_citation.endswith("Art. 2(3), p. 2")
+    finally:
+        runtime.close()
+    capsys.readouterr()
+    assert main(["search", "Article 2(3) of the Law of Testland", *_cli_index_args(runtime.settings)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].strip().endswith("Art. 2, pp. 1–2  [named in the query]")
+    assert lines[1].strip().startswith("Article 2(3), p. 2 – Assistance")

@@ -407,3 +407,40 @@ def test_veloria_sample_corpus(stem: str, meta: dict[str, str], labels: list[str
     doc = parse_document(pdf_pages(VELORIA.parent, stem, folder=VELORIA), DocumentMeta(doc_id=stem, **meta))
     assert [u.label for u in doc.numbered_units()] == labels
     assert all(u.heading for u in doc.numbered_units() if u.kind != "annex" or u.number)
+
+
+@pytest.mark.parametrize("stem", PDF_DOCS)
+def test_page_breaks_put_each_paragraph_on_its_printed_page(corpus_real: Path, stem: str) -> None:
+    """A unit over several pages records where its text moves to the next page: the page it gives for
+    each numbered paragraph is the one whose printed text (pypdf's, uncleaned) holds that paragraph's
+    first line, where that line is printed on one page only."""
+    import re
+
+    import pypdf
+
+    from ingest.model import page_at
+    from search.pinpoint import divisions
+
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", "", s).lower()
+
+    doc = parse_pdf(corpus_real, stem)
+    printed = [
+        norm(p.extract_text() or "") for p in pypdf.PdfReader(corpus_real / "pdf" / f"{stem}.pdf").pages
+    ]
+    checked, later = 0, 0
+    for unit in doc.units():
+        if unit.page_end == unit.page_start:
+            assert unit.page_breaks == ()
+            continue
+        assert unit.page_breaks and all(unit.page_start < p <= unit.page_end for _, p in unit.page_breaks)
+        for d in divisions(unit.text):
+            line = next((x for x in unit.text[d.start : d.end].splitlines() if len(x.strip()) >= 15), "")
+            on = [n + 1 for n, text in enumerate(printed) if line and norm(line)[:25] in text]
+            if len(on) != 1:
+                continue
+            page = page_at(unit.page_breaks, d.start, unit.page_start)
+            assert page == on[0], f"{unit.label}, paragraph {d.marker}: page {page}, printed on page {on[0]}"
+            checked += 1
+            later += page > unit.page_start
+    assert checked >= 5 and later >= 1, (checked, later)

@@ -41,12 +41,17 @@ def _snippet_text(snippet: Any) -> str:
 
 
 def _hit_lines(rank: int, hit: Any) -> list[str]:
+    from search.citation import page_span
+
     heading = f" – {hit.heading}" if hit.heading else ""
     pinned = "  [named in the query]" if getattr(hit, "matched", "") == "reference" else ""
     best = f"  (best match p. {hit.best_page})" if hit.best_page > hit.page_start else ""
+    pages = hit.pinpoint_pages if hit.pinpoint else (hit.page_start, hit.page_end)
+    # the paragraph's own page where it is narrower than the provision's pages
+    where = f", {page_span(*pages)}" if pages != (hit.page_start, hit.page_end) else ""
     return [
         f"{rank:>2}. {hit.citation}{best}{pinned}",
-        f"    {hit.label}{hit.pinpoint}{heading}   (score {hit.score:.3f})",
+        f"    {hit.label}{hit.pinpoint}{where}{heading}   (score {hit.score:.3f})",
         "    " + " ".join(_snippet_text(hit.snippet).split()),
     ]
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.errors import IndexError_, ModelMismatchError
-from ingest.model import DocumentMeta, EmbeddedChunk, SparseVector
+from ingest.model import DocumentMeta, EmbeddedChunk, PageBreaks, SparseVector
 from ingest.store import schema as s
 from ingest.store.base import FusionKind, IndexBackend, IndexPoint, Mode
-from ingest.store.filters import Filter, IsEmpty, Match, all_of
+from ingest.store.filters import Filter, HasId, IsEmpty, Match, all_of
 from ingest.store.schema import DocumentRecord, IndexInfo, StoredChunk
 
 COMMITTED_CHUNKS = Filter(must=[Match(s.RECORD, s.CHUNK), Match(s.STATE, s.COMMITTED)])
@@ -156,6 +156,14 @@ class DocumentIndex:
         """Record that the current parser makes exactly the provisions stored for ``doc_id``."""
         flt = all_of(Match(s.DOC_ID, doc_id), Match(s.STATE, s.COMMITTED))
         self.backend.set_payload(flt, {s.PARSER_REVISION: revision})
+
+    def set_page_breaks(self, breaks: dict[str, PageBreaks]) -> None:
+        """Store the page breaks of chunks already written (point id → breaks): what an index written
+        before chunks kept them gains when the same provisions are parsed again."""
+        for point_id, value in breaks.items():
+            self.backend.set_payload(
+                Filter(must=[HasId([point_id])]), {s.PAGE_BREAKS: s.breaks_payload(value)}
+            )
 
     def remove_document(self, doc_id: str) -> bool:
         """Delete every point of a document (one operation); False if there was none."""

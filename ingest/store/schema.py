@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.model import Chunk, DocumentMeta, EmbeddedChunk
+from ingest.model import Chunk, DocumentMeta, EmbeddedChunk, PageBreaks
 
 COLLECTION = "ctkb"
 DENSE = "dense"
@@ -52,6 +52,7 @@ HEADING = "heading"
 PATH = "path"
 PAGE_START = "page_start"
 PAGE_END = "page_end"
+PAGE_BREAKS = "page_breaks"  # [[offset, page], …] in the chunk's text; absent within one page
 PART = "part"
 PARTS = "parts"
 TEXT = "text"
@@ -133,11 +134,8 @@ def run_id(meta: DocumentMeta, provisions: int, chunks: Sequence[EmbeddedChunk])
     for ec in chunks:
         c = ec.chunk
         fields = (c.provision_id, c.ordinal, c.kind, c.number, c.label, c.heading, c.path)
-        h.update(
-            repr(
-                (fields, c.page_start, c.page_end, c.text, c.embed_text, c.keyword_text, c.part, c.parts)
-            ).encode()
-        )
+        stored = (fields, c.page_start, c.page_end, c.text, c.embed_text, c.keyword_text, c.part, c.parts)
+        h.update(repr((*stored, c.page_breaks) if c.page_breaks else stored).encode())
         h.update(struct.pack(f"<{len(ec.dense)}f", *ec.dense))
         h.update(struct.pack(f"<{len(ec.sparse.indices)}I", *ec.sparse.indices))
         h.update(struct.pack(f"<{len(ec.sparse.values)}f", *ec.sparse.values))
@@ -184,7 +182,12 @@ def chunk_payload(
         PART: chunk.part,
         PARTS: chunk.parts,
         TEXT: chunk.text,
+        **({PAGE_BREAKS: breaks_payload(chunk.page_breaks)} if chunk.page_breaks else {}),
     }
+
+
+def breaks_payload(breaks: PageBreaks) -> list[list[int]]:
+    return [[at, page] for at, page in breaks]
 
 
 def document_payload(
@@ -251,6 +254,7 @@ def stored_chunk_from_payload(point_id: str, p: Mapping[str, Any]) -> StoredChun
         embed_text="",
         part=int(p.get(PART) or 0),
         parts=int(p.get(PARTS) or 1),
+        page_breaks=tuple((int(at), int(page)) for at, page in p.get(PAGE_BREAKS) or ()),
     )
     return StoredChunk(point_id=point_id, meta=meta_from_payload(p), chunk=chunk)
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ingest.model import DocumentMeta, LegalDocument, PageText, Provision, label_heading
+from ingest.model import DocumentMeta, LegalDocument, PageBreaks, PageText, Provision, label_heading
 from ingest.structure.headings import Cand, preamble_heading
 from ingest.structure.lines import Line, flatten
 from ingest.structure.modes import choose_units, cut_annexes, lawlike, margin_headings, split_long_stretches
@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 16
+PARSER_REVISION = 17
+# 17: units record where their text moves to the next page (``Provision.page_breaks``), so a citation
+#     can name the page of a paragraph; an index from 16 gains them without embedding anything again.
 # 16: an inferred title skips a running header that cleaning kept because the document has under three
 #     pages: a first line that is the first line of a later page too (ingest.metadata.infer_title).
 # 15: a short line ending in "is" / "are" introduces a list and is not a heading, unless it asks a
@@ -280,17 +282,19 @@ def _unit(
     body = _trim(body)
     pages = [ln.page for ln in body if ln.text]
     children = build_subparts(body, pid, cite, path) if cite and kind != "annex" else ()
+    text, breaks = _join(body, start)
     return Provision(
         id=pid,
         kind=kind,
         number=number,
         label=label,
         heading=heading,
-        text=_join(body),
+        text=text,
         page_start=start,
         page_end=max([start, *pages]),
         children=children,
         path=path,
+        page_breaks=breaks,
     )
 
 
@@ -336,13 +340,21 @@ def _trim(body: Sequence[Line]) -> list[Line]:
     return out
 
 
-def _join(body: Sequence[Line]) -> str:
-    """Lines joined by newlines; runs of blank lines collapse into one paragraph break."""
+def _join(body: Sequence[Line], start: int) -> tuple[str, PageBreaks]:
+    """Lines joined by newlines, runs of blank lines collapsed into one paragraph break; and where the
+    text moves to another page than ``start`` (the heading's) or the line before."""
     out: list[str] = []
+    breaks: list[tuple[int, int]] = []
+    offset, page = 0, start
     for ln in body:
-        if ln.text or (out and out[-1]):
-            out.append(ln.text)
-    return "\n".join(out).strip()
+        if not (ln.text or (out and out[-1])):
+            continue
+        if ln.text and ln.page != page:
+            breaks.append((offset, ln.page))
+            page = ln.page
+        out.append(ln.text)
+        offset += len(ln.text) + 1
+    return "\n".join(out).strip(), tuple(breaks)  # lines are stripped and the body trimmed
 
 
 def _sections_above(number: str, sections: dict[str, str]) -> list[str]:

@@ -75,10 +75,12 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
 
 
 def _paragraph_page(ctx: Any, path: Any, hit: Any, most: int = 5) -> int:
-    """The page where the pinpointed paragraph starts (looked for on at most ``most`` pages, the
-    best-matching part's first), or 0."""
+    """The page where the pinpointed paragraph starts: known from the index's page breaks, else looked
+    for on at most ``most`` pages (the best-matching part's first); 0 without a pinpoint."""
     if not getattr(hit, "pinpoint", ""):
         return 0
+    if getattr(hit, "page_breaks", ()):
+        return int(hit.pinpoint_pages[0])
     best = hit.best_page or hit.page_start
     pages = [best, *(p for p in range(hit.page_start, hit.page_end + 1) if p != best)]
     return next((p for p in sorted(pages[:most]) if res.passage_marks(ctx, path, p, hit)), 0)

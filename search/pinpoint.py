@@ -7,6 +7,10 @@ the other one the level below. Markers count only in sequence (1, 2, 3 … or a,
 a number out of sequence at the start of a line (a section number such as "358A.", a second list numbered
 from 1 in a commentary), or with letters out of sequence where letters are the top level, gets no
 pinpoint: its structure is not the provision's own paragraphs, and a wrong pinpoint is worse than none.
+Where letters are the top level, numbers may start afresh in each of them, with capital letters below
+(the US Code's subsection (a), paragraph (1), subparagraph (A)). The last point of a list whose lead-in
+runs into it without a colon or dash ("(a) Whoever knowingly" … "(2) …, shall be punished") is not cited:
+the words after it finish the lead-in's sentence, even where they are printed on its line.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ _LETTER = re.compile(r"^[ \t]*(?:\((\w)\)|(\w)[.)])(?=\s)", re.M)
 _ALPHABET_STARTS = ("a", "\u0430", "\u10d0", "\u0561")  # Latin, Cyrillic, Georgian, Armenian
 MAX_DIVISION = 2000  # characters; 95 % of the real texts' paragraphs have under 1,400
 _POINT_END = re.compile(r"[;.](?:[ \t]+(?:and|or|et|ou|en|of))?[ \t]*\n")  # "…;\n", "…; and\n"
+_LEAD_IN_END = re.compile(r"[:\u2013\u2014-][ \t]*\n[ \t\n]*\Z")  # "…the following:", "…knowingly—"
 _NUMBER_LIKE = re.compile(r"^[ \t]*\(?\d+[A-Za-z]?[.)](?=\s)", re.M)  # "358A.", "(12)", "5."
 
 
@@ -59,6 +64,8 @@ def divisions(text: str, start: int = 0, end: int | None = None, *, letters: boo
         marker = m.group(1) or m.group(2)
         if letters and not marker.isalpha():
             continue
+        if letters and found and marker.islower() != found[0][0].islower():
+            continue  # "(A)" under "(a)(1)" is a level below, not the point after "(a)"
         if ordinal(marker) == want:
             found.append((marker, m.start()))
             want += 1
@@ -74,17 +81,19 @@ def _points(text: str, paragraph: Division, letters: bool) -> list[Division]:
     points = divisions(text, paragraph.start, paragraph.end, letters=letters)
     if points:
         last = points[-1]
-        m = _POINT_END.search(text, last.start, last.end)
+        inner = divisions(text, last.start, last.end, letters=last.marker.isdigit())  # "(2)" holding (A), (B)
+        m = _POINT_END.search(text, inner[-1].start if inner else last.start, last.end)
         if m:
             points[-1] = Division(last.marker, last.start, m.end())
     return points
 
 
 def named(text: str, path: tuple[str, ...]) -> list[Division]:
-    """The divisions a citation names ("(2)(a)" as ``("2", "a")``), as far as the text has them:
-    ``[paragraph 2, its point a]``, ``[paragraph 2]`` when it has no point a, ``[]`` when no paragraph 2."""
+    """The divisions a citation names ("(2)(a)" as ``("2", "a")``, "(a)(1)(A)" as three), as far as the
+    text has them: ``[paragraph 2, its point a]``, ``[paragraph 2]`` when it has no point a, ``[]`` when
+    no paragraph 2."""
     found: list[Division] = []
-    for marker in path[:2]:
+    for marker in path[:3]:
         letters = not marker.isdigit()
         level = _points(text, found[-1], letters) if found else divisions(text, letters=letters)
         hit = next((d for d in level if d.marker.lower() == marker.lower()), None)
@@ -159,13 +168,13 @@ def locate(text: str, found: Matches, minimum: int = 1) -> tuple[str, ...]:
     letters = divisions(text, letters=True)
     if not numbers and not letters:
         return ()
-    if len(_NUMBER_LIKE.findall(text)) != len(numbers):  # numbers out of sequence: another structure
-        return ()
     if numbers and (not letters or numbers[0].start <= letters[0].start):
         top, sub_letters = numbers, True
+        if len(_NUMBER_LIKE.findall(text)) != len(numbers):  # numbers out of sequence: another structure
+            return ()
     else:
         top, sub_letters = letters, False
-        if sum(1 for m in _LETTER.finditer(text) if (m.group(1) or m.group(2)).isalpha()) != len(letters):
+        if not _letters_in_sequence(text, letters):
             return ()
     chosen, n = _best(top, found)
     if chosen is None or n < minimum or len(found(0, top[0].start)) >= n:
@@ -173,10 +182,38 @@ def locate(text: str, found: Matches, minimum: int = 1) -> tuple[str, ...]:
     if chosen.end - chosen.start > MAX_DIVISION:  # it ran on into what follows (a commentary, notes)
         return ()
     out: tuple[str, ...] = (chosen.marker,)
-    points = _points(text, chosen, sub_letters)
-    if points:
+    # a point within the division; under "(a)(1)" (the US Code's subsection and paragraph), a
+    # subparagraph "(A)" within the point too
+    depth = 2 if sub_letters else 3
+    while len(out) < depth:
+        points = _points(text, chosen, chosen.marker.isdigit())  # letters under a number, and vice versa
+        if not points:
+            break
         own = found(chosen.start, points[0].start) | found(points[-1].end, chosen.end)
         point, k = _best(points, found)
-        if point is not None and k > len(own) and k >= minimum:
-            out += (point.marker,)
+        if point is None or k <= len(own) or k < minimum:
+            break
+        if point is points[-1] and not _LEAD_IN_END.search(text, chosen.start, points[0].start):
+            # a lead-in that runs into its points ("(a) Whoever knowingly" … "(2) benefits …, shall be
+            # punished"): the words after the last point may be printed on its line but are the lead-in's
+            break
+        out += (point.marker,)
+        chosen = point
     return out
+
+
+def _letters_in_sequence(text: str, letters: list[Division]) -> bool:
+    """Whether lettered top-level divisions are the provision's own structure: every line opening with
+    a letter of their case is one of them, no numbered line comes before the first, and numbers restart
+    under each letter in sequence ("(a)" holding (1), (2), "(b)" holding (1) …: the US Code's
+    subsections and paragraphs)."""
+    lower = letters[0].marker.islower()
+    markers = (m.group(1) or m.group(2) for m in _LETTER.finditer(text))
+    if sum(1 for x in markers if x.isalpha() and x.islower() == lower) != len(letters):
+        return False
+    if _NUMBER_LIKE.search(text, 0, letters[0].start):
+        return False
+    return all(
+        len(_NUMBER_LIKE.findall(text, d.start, d.end)) == len(divisions(text, d.start, d.end))
+        for d in letters
+    )

@@ -89,6 +89,16 @@ def test_a_named_paragraph_is_the_passage_shown(engine: SearchEngine) -> None:
     assert _search(engine, "Article 6(9) of the Palermo Protocol")[0].pinpoint == ""  # Art. 6 has six
 
 
+def test_pinpoints_in_the_us_code_subsection_paragraph_subparagraph(engine: SearchEngine) -> None:
+    top = _search(engine, "18 U.S.C. 1591(e)(2)(A)")[0]
+    assert (top.number, top.pinpoint, top.matched) == ("1591", "(e)(2)(A)", "reference")
+    assert top.snippet.text.startswith("(A) threats of serious harm to or physical restraint")
+    assert top.pinpoint_citation == "18 U.S.C. § 1591(e)(2)(A), p. 1"
+    # found by its words: paragraphs (1) to (4) of subsection (a) are numbered afresh in (c)
+    top = _search(engine, "forced labor obtained by the abuse or threatened abuse of law or legal process")[0]
+    assert (top.number, top.pinpoint) == ("1589", "(a)(3)")
+
+
 @pytest.mark.parametrize("mode", ["hybrid", "semantic", "keyword"])
 def test_modes_return_provisions_once(engine: SearchEngine, mode: str) -> None:
     hits = _search(engine, "sale of a person into involuntary servitude", mode=mode, top_k=15)

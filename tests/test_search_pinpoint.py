@@ -90,3 +90,53 @@ def test_ordinals_of_markers() -> None:
 
     assert [ordinal(m) for m in ("3", "c", "в", "გ", "գ", "C")] == [3, 3, 3, 3, 3, 3]
     assert ordinal("iv") is None and ordinal("²") is None and ordinal("-") is None
+
+
+# The US Code's layout: subsections (a), paragraphs (1) numbered afresh in each, subparagraphs (A).
+SECTION = """(a) Whoever knowingly obtains the labor of a person by any of the following means:
+
+(1) by force or threats of force against that person;
+
+(2) by serious harm or threats of serious harm;
+
+(3) by the abuse or threatened abuse of legal process,
+
+shall be fined or imprisoned not more than 20 years.
+
+(b) Whoever knowingly benefits from participation in a venture engaged in such labor shall be punished
+as provided in subsection (a).
+
+(c) In this section:
+
+(1) The term "serious harm" means any harm, whether physical or nonphysical.
+
+(2) The term "coercion" means:
+
+(A) threats of serious harm to any person;
+
+(B) any scheme intended to cause a person to believe that failing to perform would result in harm.
+
+(d) Whoever knowingly
+
+(1) recruits or transports a person; or
+
+(2) profits from a venture which has recruited a person, knowing that the person was under 18, shall be
+fined."""
+
+
+def test_paragraphs_numbered_afresh_in_each_subsection() -> None:
+    assert [d.marker for d in divisions(SECTION, letters=True)] == ["a", "b", "c", "d"]  # "(A)" is below
+    assert _pin(SECTION, "abuse of legal process") == "(a)(3)"
+    assert _pin(SECTION, "venture benefits participation") == "(b)"
+    assert _pin(SECTION, "serious harm means physical or nonphysical") == "(c)(1)"
+    assert _pin(SECTION, "scheme intended to cause a person to believe failing to perform") == "(c)(2)(B)"
+    assert [d.marker for d in named(SECTION, ("c", "2", "A"))] == ["c", "2", "A"]
+    # numbers out of sequence within a subsection: not the section's own structure
+    assert _pin(SECTION.replace("(2) by serious", "(5) by serious"), "abuse of legal process") == ""
+
+
+def test_words_after_a_lead_in_that_runs_into_its_points_are_not_the_last_points() -> None:
+    # "(d) Whoever knowingly" runs on into (1) and (2), and "knowing … shall be fined", printed on the
+    # line of (2), finishes the lead-in's sentence: the passage is cited as (d), not (d)(2)
+    assert _pin(SECTION, "knowing that the person was under 18") == "(d)"
+    assert _pin(SECTION, "recruits or transports a person") == "(d)(1)"

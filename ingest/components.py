@@ -20,7 +20,7 @@ from ingest.clean import clean_pages
 from ingest.metadata import LanguageDetector, MetadataOverrides, build_meta, infer_language
 from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector
 from ingest.ocr import OcrOptions, OnPage, ReadContext, ocr_warning
-from ingest.readers import read_pages
+from ingest.readers import read_pages, tracked_changes_warning
 from ingest.structure import parse_document
 
 CHUNK_KEY = "ctkb_chunk"
@@ -82,8 +82,9 @@ class StructureParser:
         self.warm_up()
         meta = build_meta(path=Path(path), sha256=sha256, pages=pages, given=given, detector=self._detector)
         document = parse_document(pages, meta)
-        if note := ocr_warning(pages):
-            document = replace(document, warnings=(note, *document.warnings))
+        for note in (ocr_warning(pages), tracked_changes_warning(pages)):
+            if note:
+                document = replace(document, warnings=(note, *document.warnings))
         return {"document": document}
 
 

@@ -39,6 +39,9 @@ class PageText:
     text: str
     margin_notes: tuple[str, ...] = ()
     ocr_confidence: float | None = None  # tesseract's mean word confidence (0–100) for a page read by OCR
+    # a Word file's tracked changes (insertions, deletions, moves), all read as accepted; counted for the
+    # whole document on its first page
+    tracked_changes: int = 0
 
 
 @dataclass(frozen=True)

@@ -226,3 +226,72 @@ def test_a_paragraph_naming_a_missing_list_keeps_its_text(tmp_path: Path, emptie
             d.numbering.remove(child)
     d.add("Article text", 999)  # refers to a list that does not exist
     assert d.lines(tmp_path) == ["Article text"]
+
+
+_REV = 'w:id="{n}" w:author="Drafter" w:date="2026-11-30T10:00:00Z"'
+
+
+def _tracked(d: Draft, runs: str, *, num_id: int | None = None, mark: str = "") -> None:
+    """A paragraph of raw runs (``<w:ins>``, ``<w:del>``, ``<w:moveFrom>`` … as Word writes them); ``mark``:
+    "del" or "moveFrom" for a paragraph whose mark is a tracked deletion or move source."""
+    d.add("", num_id, 0)
+    p = d.document.paragraphs[-1]._p
+    if mark:
+        p.get_or_add_pPr().append(parse_xml(f"<w:rPr {nsdecls('w')}><w:{mark} {_REV.format(n=90)}/></w:rPr>"))
+    for el in parse_xml(f"<w:body {nsdecls('w')}>{runs}</w:body>"):
+        p.append(el)
+
+
+def _r(text: str, tag: str = "t") -> str:
+    return f'<w:r><w:{tag} xml:space="preserve">{text}</w:{tag}></w:r>'
+
+
+def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
+    """A draft with unaccepted changes reads as Word shows it without markup: inserted text kept, deleted
+    text and deleted paragraphs gone (the list numbering skips them), moved text once at its new place,
+    a deleted table row left out, a paragraph whose mark was deleted joined to the next; the document
+    says how many changes it read so."""
+    d = Draft()
+    d.define(501, 906, LEVELS)
+    d.add("Draft Law of Testland on Victim Protection")
+    d.add("Purpose", 501, 0)
+    _tracked(
+        d,
+        _r("This Law protects victims")
+        + f"<w:ins {_REV.format(n=1)}>{_r(' and witnesses')}</w:ins>"
+        + f"<w:del {_REV.format(n=2)}>{_r(' of crime', 'delText')}</w:del>"
+        + _r("."),
+    )
+    _tracked(
+        d,
+        f"<w:moveFrom {_REV.format(n=3)}>{_r('Victims may stay ninety days.')}</w:moveFrom>",
+        mark="moveFrom",
+    )
+    _tracked(d, f"<w:del {_REV.format(n=4)}>{_r('Shelters', 'delText')}</w:del>", num_id=501, mark="del")
+    _tracked(d, f"<w:del {_REV.format(n=5)}>{_r('Victims shall be housed.', 'delText')}</w:del>", mark="del")
+    d.add("Compensation", 501, 0)
+    _tracked(d, _r("Victims may claim "), mark="del")  # its mark deleted: joined to the next paragraph
+    d.add("compensation from the State.")
+    _tracked(d, f"<w:moveTo {_REV.format(n=6)}>{_r('Victims may stay ninety days.')}</w:moveTo>")
+    table = d.document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "Fund"
+    table.cell(1, 0).text = "Abolished fund"
+    table.rows[1]._tr.get_or_add_trPr().append(parse_xml(f"<w:del {nsdecls('w')} {_REV.format(n=7)}/>"))
+    assert d.lines(tmp_path) == [
+        "Draft Law of Testland on Victim Protection",
+        "Article 1. Purpose",
+        "This Law protects victims and witnesses.",
+        "Article 2. Compensation",  # not 3: the deleted article "Shelters" is not counted
+        "Victims may claim compensation from the State.",
+        "Victims may stay ninety days.",
+        "Fund",
+    ]
+    document = parse_file(tmp_path / "draft.docx")
+    assert [u.label for u in document.numbered_units()] == ["Article 1", "Article 2"]
+    # counted as Word stores them: a deleted paragraph's text and its mark are two
+    assert any(w.startswith("11 tracked changes read as accepted") for w in document.warnings)
+    # a file without tracked changes carries no such note
+    plain = Draft()
+    plain.add("Article 1")
+    plain.add("Victims shall be protected.")
+    assert not any("tracked" in w for w in parse_file(plain.save(tmp_path / "plain.docx")).warnings)

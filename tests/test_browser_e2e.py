@@ -169,6 +169,15 @@ def test_search_open_compare_download(browser_page, app_url, tmp_path: Path) -> 
     _settle(page)
     page.screenshot(path=str(SHOTS / "search.png"))
 
+    # The results as a memo's list of sources: citations down to the paragraph, with their words.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download citations (Markdown)").click()
+    sources = tmp_path / "sources.md"
+    info.value.save_as(sources)
+    memo = sources.read_text(encoding="utf-8").splitlines()
+    assert memo[0] == "# Search: “non-punishment of victims”" and memo[4].startswith("1. **")
+    assert memo[6].startswith("   > ")
+
     # Open the first result: full text, then the cited page.
     page.get_by_text("Full provision").first.click()
     page.locator(".ctkb-prov").first.wait_for()

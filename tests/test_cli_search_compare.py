@@ -172,3 +172,48 @@ def test_an_article_unchanged_between_drafts_ranks_as_one(
     at = [n for n, h in enumerate(hits) if h[1] == "Article 15"]
     assert [hits[n][0] for n in at] == ["veloria_ctip_law_draft_v1", "veloria_ctip_law_draft_v2"], hits
     assert at[1] == at[0] + 1 and hits[at[0]][2] == hits[at[1]][2]
+
+
+def test_search_results_as_a_memos_list_of_sources(
+    index_args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import csv
+
+    md, table = tmp_path / "sources.md", tmp_path / "sources.csv"
+    query = "recovery and reflection period for presumed victims"
+    argv = ["search", query, "--top-k", "3", "--md", str(md), "--csv", str(table), "--doc-type", "draft_law"]
+    capsys.readouterr()
+    assert main([*argv, *index_args]) == 0
+    assert capsys.readouterr().out.splitlines()[-2:] == [f"wrote {md}", f"wrote {table}"]
+    lines = md.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == f"# Search: “{query}”"
+    assert lines[2] == "hybrid search, 3 provisions; document type: draft\\_law"
+    # the citation down to the paragraph, then that paragraph's words in full, as a quote
+    assert lines[4].startswith("1. **") and lines[4].endswith(
+        "(Draft v2), Art. 13(1), p. 4** – Recovery and reflection period"
+    )
+    assert lines[6].startswith("   > 1\\. ") and "reflection period" in lines[6]
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) == 3
+    first = rows[0]
+    assert (
+        first["rank"],
+        first["provision"],
+        first["paragraph"],
+        first["page_start"],
+        first["page_end"],
+    ) == (
+        "1",
+        "Article 13",
+        "(1)",
+        "4",
+        "4",
+    )
+    assert first["citation"].endswith("Art. 13(1), p. 4")
+    assert first["quote"].startswith("1. ") and "reflection period" in first["quote"]
+    # a file that cannot be written: one line naming it, nothing else written
+    bad = tmp_path / "missing" / "sources.md"
+    capsys.readouterr()
+    assert main(["search", query, "--md", str(bad), *index_args]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ctkb: ") and f"{bad}: cannot write report" in err and "\n" not in err

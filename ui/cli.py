@@ -87,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--top-k", type=int, default=10)
     p.add_argument("--mode", choices=("hybrid", "semantic", "keyword"), default="hybrid")
+    p.add_argument("--md", type=Path, help="write the results as a memo's list of sources (Markdown)")
+    p.add_argument("--csv", type=Path, help="write the results as CSV (citation, pages, quote …)")
     _add_filter_options(p)
     _add_index_options(p)
     p.set_defaults(func=cli_search.search)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import CtkbError
-from ui.cli_support import Outcome, runtime_from
+from ui.cli_support import Outcome, runtime_from, write_reports
 
 # Friendly names for the shipped reference checklists.
 CHECKLIST_ALIASES = {
@@ -35,19 +35,13 @@ def _load(runtime: Any, ref: str) -> Any:
 def _write_reports(report: Any, args: argparse.Namespace) -> list[str]:
     from search.report import to_csv, to_html, to_markdown
 
-    written = []
-    for target, render in (
-        (getattr(args, "html", None), to_html),
-        (getattr(args, "md", None), to_markdown),
-        (getattr(args, "csv", None), to_csv),
-    ):
-        if target is not None:
-            try:
-                Path(target).write_text(render(report), encoding="utf-8")
-            except OSError as exc:
-                raise CtkbError(f"{target}: cannot write report ({exc.strerror})") from None
-            written.append(str(target))
-    return written
+    return write_reports(
+        (
+            (getattr(args, "html", None), lambda: to_html(report)),
+            (getattr(args, "md", None), lambda: to_markdown(report)),
+            (getattr(args, "csv", None), lambda: to_csv(report)),
+        )
+    )
 
 
 def _pair_line(pair: Any) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import CtkbError
-from ui.cli_support import Outcome, runtime_from
+from ui.cli_support import Outcome, runtime_from, write_reports
 
 GOLD_DEFAULT = Path(__file__).resolve().parent.parent / "search" / "data" / "gold" / "gold.jsonl"
 
@@ -61,19 +61,25 @@ def search(args: argparse.Namespace) -> Outcome:
 
     if args.top_k < 1:
         raise CtkbError("--top-k must be at least 1")
+    from search.report import results_csv, results_markdown
+
+    filters = _filters(args)
     runtime = runtime_from(args, read_only=True)
     try:
         engine = _engine(runtime)
-        result = engine.search(
-            SearchRequest(args.query, top_k=args.top_k, mode=args.mode, filters=_filters(args))
-        )
+        result = engine.search(SearchRequest(args.query, top_k=args.top_k, mode=args.mode, filters=filters))
     finally:
         runtime.close()
-    if not result.hits:
-        return Outcome("no matching provisions", result.as_json())
-    lines: list[str] = []
+    written = write_reports(
+        (
+            (getattr(args, "md", None), lambda: results_markdown(result, filters)),
+            (getattr(args, "csv", None), lambda: results_csv(result)),
+        )
+    )
+    lines: list[str] = [] if result.hits else ["no matching provisions"]
     for rank, hit in enumerate(result.hits, 1):
         lines += _hit_lines(rank, hit)
+    lines += [f"wrote {w}" for w in written]
     return Outcome("\n".join(lines), result.as_json())
 
 

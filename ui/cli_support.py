@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ingest.config import Settings
+from ingest.errors import CtkbError
 
 
 @dataclass(frozen=True)
@@ -44,3 +47,18 @@ def runtime_from(args: argparse.Namespace, **extra: Any):  # type: ignore[no-unt
     from ingest.runtime import Runtime
 
     return Runtime(settings_from(args, **extra))
+
+
+def write_reports(targets: Iterable[tuple[Path | None, Callable[[], str]]]) -> list[str]:
+    """Write each rendering to its file (a target of None is skipped); the files written. A file that
+    cannot be written is a one-line error naming it."""
+    written = []
+    for target, render in targets:
+        if target is None:
+            continue
+        try:
+            Path(target).write_text(render(), encoding="utf-8")
+        except OSError as exc:
+            raise CtkbError(f"{target}: cannot write report ({exc.strerror})") from None
+        written.append(str(target))
+    return written

@@ -126,5 +126,18 @@ hits = timed.result.hits
 st.caption(md_escape(f"{len(hits)} provisions for “{state.query}” · {state.mode} · {waited * 1000:.0f} ms"))
 if not hits:
     st.info("No provision matches. Try other words, another mode, or fewer filters.")
+else:  # the list of sources for a memo: each citation down to the paragraph, with the words it covers
+    from search.report import results_csv, results_markdown
+
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button(
+        "Download citations (Markdown)",
+        results_markdown(timed.result, vm.to_filters(state)),
+        file_name="ctkb_search.md",
+        mime="text/markdown",
+    )
+    c2.download_button(
+        "Download citations (CSV)", results_csv(timed.result), file_name="ctkb_search.csv", mime="text/csv"
+    )
 for i, hit in enumerate(hits):
     render_hit(ctx, hit, i, state.query)

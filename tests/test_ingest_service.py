@@ -349,8 +349,9 @@ Victims may remain in Testland during a recovery and reflection period of ninety
 """
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_pinpoint_cites_the_page_of_its_paragraph_also_after_an_upgrade(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], backend: str
 ) -> None:
     """Article 2 runs over pages 1–2, its paragraph 3 is on page 2: the paragraph's citation names page
     2. An index written before chunks kept their page breaks gains them by the next ingest run, without
@@ -362,7 +363,7 @@ def test_a_pinpoint_cites_the_page_of_its_paragraph_also_after_an_upgrade(
     src = tmp_path / "src"
     src.mkdir()
     (src / "paged_law.txt").write_text(PAGED_LAW, encoding="utf-8")
-    runtime = Runtime(_settings(tmp_path, "edge"))
+    runtime = Runtime(_settings(tmp_path, backend))
     index = runtime.index
 
     def top(query: str):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # Long labels and the short forms used in citations (Bluebook/OSCOLA-style abbreviations).
 _SHORT_FORMS: tuple[tuple[str, str], ...] = (
@@ -69,3 +70,11 @@ def citation(
         p for p in (title.strip().rstrip(",."), short_label(label), page_span(page_start, page_end)) if p
     ]
     return ", ".join(parts)
+
+
+def provision_pages(p: Any, pin: str = "") -> str:
+    """``p. 4`` / ``pp. 4–5``: where a provision (``ingest.model.Provision``), or the paragraph of it a
+    pinpoint names, is printed; empty when its pages are unknown."""
+    from search.pinpoint import pages_of
+
+    return page_span(*pages_of(p.text, pin, p.page_breaks, p.page_start, p.page_end))

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ingest.model import PageBreaks, page_at
+from ingest.model import PageBreaks
 from search.citation import citation
-from search.pinpoint import cite, named, pinpoint, span_of
+from search.pinpoint import cite, named, pages_of, pinpoint
 from search.snippet import Snippet, make_snippet, query_terms
 
 # The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
@@ -68,16 +68,7 @@ class Hit:
     def pinpoint_pages(self) -> tuple[int, int]:
         """The pages that print the pinpointed paragraph; the provision's pages where that is not known
         (an index written before page breaks were kept)."""
-        span = span_of(self.text, self.pinpoint) if self.pinpoint else None
-        if span is None or (self.page_end > self.page_start and not self.page_breaks):
-            return self.page_start, self.page_end
-
-        def page(offset: int) -> int:
-            return min(
-                max(page_at(self.page_breaks, offset, self.page_start), self.page_start), self.page_end
-            )
-
-        return page(span[0]), page(max(span[0], span[1] - 1))
+        return pages_of(self.text, self.pinpoint, self.page_breaks, self.page_start, self.page_end)
 
     @property
     def pinpoint_citation(self) -> str:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.model import PageBreaks, page_at
 from search.snippet import WORD, stem
 
 _NUMBER = re.compile(r"^[ \t]*(?:\((\d{1,3})\)|(\d{1,3})[.)])(?=\s)", re.M)
@@ -120,6 +121,20 @@ def span_of(text: str, pin: str) -> tuple[int, int] | None:
     if not found or len(found) != len(path):
         return None
     return found[-1].start, found[-1].end
+
+
+def pages_of(text: str, pin: str, breaks: PageBreaks, first: int, last: int) -> tuple[int, int]:
+    """The pages that print the division a pinpoint names, in a text over pages ``first``–``last`` that
+    moves to its next pages at ``breaks``; ``(first, last)`` where that is not known (no such division,
+    or a text over several pages without breaks: an index written before they were kept)."""
+    span = span_of(text, pin) if pin else None
+    if span is None or (last > first and not breaks):
+        return first, last
+
+    def page(offset: int) -> int:
+        return min(max(page_at(breaks, offset, first), first), last)
+
+    return page(span[0]), page(max(span[0], span[1] - 1))
 
 
 def passage_of(text: str, pin: str) -> str:

@@ -188,8 +188,9 @@ def test_uploaded_names_never_become_paths(name: str, stem: str, tmp_path) -> No
 # --- tables -------------------------------------------------------------------------------------
 
 
-def _prov(label: str, heading: str = "") -> SimpleNamespace:
-    return SimpleNamespace(label=label, number=label.split()[-1], id=label, heading=heading)
+def _prov(label: str, heading: str = "", **pages: object) -> SimpleNamespace:
+    where = {"text": "", "page_start": 0, "page_end": 0, "page_breaks": (), **pages}
+    return SimpleNamespace(label=label, number=label.split()[-1], id=label, heading=heading, **where)
 
 
 def test_crosswalk_rows_and_status_filter() -> None:
@@ -334,7 +335,9 @@ def test_summary_items_and_coverage_rows() -> None:
         ("unchanged", 3), ("modified", 2), ("added", 1), ("removed", 0), ("renumbered", 4)
     ]  # fmt: skip
     item = SimpleNamespace(title="Non-punishment", article="Art. 26")
-    match = SimpleNamespace(provision=_prov("Article 9"), pinpoint="(2)")
+    text = "1. Victims shall not be punished.\n2. Nor shall they be detained."
+    art9 = _prov("Article 9", text=text, page_start=3, page_end=4, page_breaks=((text.index("2."), 4),))
+    match = SimpleNamespace(provision=art9, pinpoint="(2)")
     report = SimpleNamespace(
         items=[
             SimpleNamespace(item=item, status="covered", score=4.2, matches=(match,)),
@@ -342,7 +345,8 @@ def test_summary_items_and_coverage_rows() -> None:
         ]
     )
     rows = compare_rows.coverage_rows(report)
-    assert rows[0]["draft provisions"] == "Article 9(2)"  # with the paragraph that holds the keywords
+    # with the paragraph that holds the keywords, and its page
+    assert rows[0]["draft provisions"] == "Article 9(2), p. 4"
     assert rows[1]["draft provisions"] == "—"  # a missing obligation names no provision
     assert [r["status"] for r in compare_rows.coverage_rows(report, ["missing"])] == ["missing"]
 

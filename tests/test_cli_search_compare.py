@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,23 @@ def test_coverage_flags_omitted_obligations(
     # ... while obligations it does cover are found.
     assert status["Non-punishment of victims"] == "covered"
     assert status["Criminalisation of trafficking"] == "covered"
+
+
+def test_coverage_report_cites_where_each_provision_is_printed(
+    index_args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import csv
+
+    table = tmp_path / "coverage.csv"
+    argv = ["coverage", "veloria_ctip_law_draft_v1", "--against", "coe-convention", "--csv", str(table)]
+    assert main([*argv, *index_args]) == 0
+    rows = {r["item"]: r for r in csv.DictReader(table.open(encoding="utf-8"))}
+    best = [r["best_provision"] for r in rows.values() if r["best_provision"]]
+    # each best provision with its pages, and a pinpointed one with its paragraph's page: Article 2 runs
+    # over pp. 1–2, its paragraph 1 is on p. 1
+    assert best and all(re.match(r"^Article \d+\S*, pp?\. \d", b) for b in best), best
+    assert "Article 2, pp. 1–2 (Definitions)" in best
+    assert any(re.match(r"^Article 2\(1\)(\([a-z]\))?, p\. 1 \(Definitions\)$", b) for b in best), best
 
 
 def test_unknown_document_is_one_line(index_args: list[str], capsys: pytest.CaptureFixture[str]) -> None:

@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="a shipped checklist ('un-protocol', 'coe-convention'), a document id or a file",
     )
-    p.add_argument("--html", type=Path)
+    p.add_argument("--html", type=Path, help="write a self-contained HTML report")
+    p.add_argument("--md", type=Path, help="write a Markdown report")
+    p.add_argument("--csv", type=Path, help="write the items as CSV")
     _add_index_options(p)
     p.set_defaults(func=cli_compare.coverage)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ingest.model import DocumentMeta, Provision
+from search.citation import provision_pages
 from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
@@ -35,10 +36,11 @@ def _doc_name(meta: DocumentMeta) -> str:
     return escape(meta.title or meta.source or meta.doc_id)
 
 
-def _cite(p: Provision | None, pinpoint: str = "") -> str:
+def _cite(p: Provision | None, pinpoint: str = "", *, pages: bool = False) -> str:
     if p is None:
         return '<span class="muted">—</span>'
-    label = escape((p.label or p.number) + pinpoint)
+    where = provision_pages(p, pinpoint) if pages else ""
+    label = escape((p.label or p.number) + pinpoint + (f", {where}" if where else ""))
     return f'{label} <span class="muted">{escape(p.heading)}</span>' if p.heading else label
 
 
@@ -127,7 +129,8 @@ def _coverage(r: CoverageReport) -> str:
     )
     for ic in r.items:
         cites = "<br>".join(
-            f'{_cite(m.provision, m.pinpoint)} <span class="muted">{m.score:.2f}</span>' for m in ic.matches
+            f'{_cite(m.provision, m.pinpoint, pages=True)} <span class="muted">{m.score:.2f}</span>'
+            for m in ic.matches
         )
         body.append(
             f'<tr class="{ic.status}"><td>{escape(ic.item.title)}<br><span class="muted">'

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ingest.model import DocumentMeta, Provision
+from search.citation import provision_pages
 from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
@@ -81,10 +82,13 @@ def to_json(report: Comparison | CoverageReport) -> dict[str, Any]:
     }
 
 
-def _cite(p: Provision | None, pinpoint: str = "") -> str:
+def _cite(p: Provision | None, pinpoint: str = "", *, pages: bool = False) -> str:
+    """ "Article 13(1) (Recovery period)"; with ``pages``, where it is printed: "Article 13(1), p. 4 (…)"."""
     if p is None:
         return ""
-    return " ".join(x for x in ((p.label or p.number) + pinpoint, f"({p.heading})" if p.heading else "") if x)
+    where = provision_pages(p, pinpoint) if pages else ""
+    label = (p.label or p.number) + pinpoint + (f", {where}" if where else "")
+    return " ".join(x for x in (label, f"({p.heading})" if p.heading else "") if x)
 
 
 def flags(p: Pair) -> str:
@@ -97,8 +101,8 @@ def to_csv(report: Comparison | CoverageReport) -> str:
     if isinstance(report, CoverageReport):
         w.writerow(["item", "title", "article", "status", "score", "best_provision", "other_provisions"])
         for ic in report.items:
-            best = _cite(ic.matches[0].provision, ic.matches[0].pinpoint) if ic.matches else ""
-            others = "; ".join(_cite(m.provision, m.pinpoint) for m in ic.matches[1:])
+            best = _cite(ic.matches[0].provision, ic.matches[0].pinpoint, pages=True) if ic.matches else ""
+            others = "; ".join(_cite(m.provision, m.pinpoint, pages=True) for m in ic.matches[1:])
             w.writerow([ic.item.id, ic.item.title, ic.item.article, ic.status, ic.score, best, others])
         return buf.getvalue()
     w.writerow(
@@ -159,7 +163,7 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
             lines += [_md(report.language_note), ""]
         lines += ["| Item | Article | Status | Score | Best provision(s) |", "|---|---|---|---|---|"]
         for ic in report.items:
-            cites = "; ".join(_md(_cite(m.provision, m.pinpoint)) for m in ic.matches)
+            cites = "; ".join(_md(_cite(m.provision, m.pinpoint, pages=True)) for m in ic.matches)
             lines.append(
                 f"| {_md(ic.item.title)} | {_md(ic.item.article)} | {ic.status} | {ic.score:.2f} | {cites} |"
             )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from search.citation import provision_pages
+
 STATUS_ORDER = ("unchanged", "modified", "added", "removed")
 
 
@@ -12,10 +14,11 @@ def flags_of(pair: Any) -> list[str]:
     return [f for f in ("renumbered", "moved", "split", "merged") if getattr(pair, f, False)]
 
 
-def _ref(p: Any, pinpoint: str = "") -> str:
+def _ref(p: Any, pinpoint: str = "", *, pages: bool = False) -> str:
     if p is None:
         return "—"
-    return (p.label or p.number or p.id) + pinpoint
+    where = provision_pages(p, pinpoint) if pages else ""
+    return (p.label or p.number or p.id) + pinpoint + (f", {where}" if where else "")
 
 
 def crosswalk_rows(pairs: Sequence[Any], statuses: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -88,7 +91,8 @@ def coverage_rows(report: Any, statuses: Sequence[str] | None = None) -> list[di
                 "reference": ic.item.article,
                 "status": ic.status,
                 "score": round(float(ic.score), 2),
-                "draft provisions": ", ".join(_ref(m.provision, m.pinpoint) for m in shown) or "—",
+                "draft provisions": ", ".join(_ref(m.provision, m.pinpoint, pages=True) for m in shown)
+                or "—",
             }
         )
     return rows

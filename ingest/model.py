@@ -7,8 +7,9 @@ can be tested without a model or an index.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 # Containers group units; units are the citeable provisions that become chunks.
 CONTAINER_KINDS = frozenset({"part", "title", "chapter", "subchapter", "division", "section_group"})
@@ -18,6 +19,20 @@ SUB_KINDS = frozenset({"paragraph", "point", "subpoint"})
 # Where a text's pages begin: ``(offset, page)`` pairs in offset order, each the first character of the
 # text printed on that page. Empty where the text lies on one page or its pages are not known.
 PageBreaks = tuple[tuple[int, int], ...]
+
+
+def joined_breaks(parts: Sequence[Any]) -> PageBreaks:
+    """The page breaks of the parts' texts (``Chunk``s) joined by newlines, as one provision's text; ()
+    unless every part has them (all parts of a provision over several pages have, or none: an older
+    index)."""
+    if not all(getattr(p, "page_breaks", ()) for p in parts):
+        return ()
+    out: list[tuple[int, int]] = []
+    base = 0
+    for p in parts:
+        out.extend((base + at, page) for at, page in p.page_breaks)
+        base += len(p.text) + 1
+    return tuple(out)
 
 
 def page_at(breaks: PageBreaks, offset: int, first: int) -> int:

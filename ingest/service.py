@@ -17,7 +17,7 @@ from typing import Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
-from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision
+from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision, joined_breaks
 from ingest.ocr import OcrOptions, OnPage
 from ingest.ocr_cache import OcrCache
 from ingest.readers import SUPPORTED_SUFFIXES
@@ -317,6 +317,7 @@ def document_from_chunks(meta: DocumentMeta, chunks: Sequence[Any]) -> LegalDocu
                 page_start=min((c.page_start for c in group if c.page_start), default=0),
                 page_end=max(c.page_end for c in group),
                 path=tuple(first.path),
+                page_breaks=joined_breaks(group),
             )
         )
     return LegalDocument(meta=meta, pages=(), provisions=tuple(units))

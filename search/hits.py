@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ingest.model import PageBreaks
+from ingest.model import PageBreaks, joined_breaks
 from search.citation import citation
 from search.pinpoint import cite, named, pages_of, pinpoint
 from search.snippet import Snippet, make_snippet, query_terms
@@ -185,11 +185,6 @@ def make_hit(
     page where the part that matched best starts (else the provision's first page)."""
     first = chunks[0]
     text = "\n".join(c.text for c in chunks) if len(chunks) > 1 else first.text
-    breaks: list[tuple[int, int]] = []
-    base = 0
-    for c in chunks:  # every part of a provision over several pages has breaks, or none has (old index)
-        breaks.extend((base + at, page) for at, page in getattr(c, "page_breaks", ()))
-        base += len(c.text) + 1
     page_start = min((c.page_start for c in chunks if c.page_start > 0), default=0)
     page_end = max((c.page_end for c in chunks), default=page_start)
     snippet = make_snippet(text, query)
@@ -222,7 +217,7 @@ def make_hit(
         matched=matched,
         best_page=best_page if page_start <= best_page <= page_end else page_start,
         pinpoint=pinpoint(text.strip(), snippet.window, query_terms(query)),
-        page_breaks=tuple(breaks) if all(getattr(c, "page_breaks", ()) for c in chunks) else (),
+        page_breaks=joined_breaks(chunks),
     )
 
 

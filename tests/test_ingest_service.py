@@ -379,6 +379,14 @@ def test_a_pinpoint_cites_the_page_of_its_paragraph_also_after_an_upgrade(
         assert hit.citation.endswith("Art. 2, pp. 1–2")
         assert hit.pinpoint_citation.endswith("Art. 2(3), p. 2")
         assert top("Article 2(1) of the Law of Testland").pinpoint_citation.endswith("Art. 2(1), p. 1")
+        # a document rebuilt from its stored chunks (compare, coverage without a kept copy) keeps them too
+        from ingest.service import document_from_chunks
+        from search.citation import provision_pages
+
+        record = index.get_document("paged_law")
+        rebuilt = document_from_chunks(record.meta, index.chunks("paged_law"))
+        art2_rebuilt = next(u for u in rebuilt.units() if u.number == "2")
+        assert (provision_pages(art2_rebuilt, "(3)"), provision_pages(art2_rebuilt)) == ("p. 2", "pp. 1–2")
 
         # as the previous parser revision left it: no page breaks stored
         points = {c.point_id for c in index.chunks("paged_law")}

@@ -78,3 +78,12 @@ def provision_pages(p: Any, pin: str = "") -> str:
     from search.pinpoint import pages_of
 
     return page_span(*pages_of(p.text, pin, p.page_breaks, p.page_start, p.page_end))
+
+
+def provision_label(p: Any, pin: str = "", *, pages: bool = False, name: str = "") -> str:
+    """How a report names a provision, or the paragraph of it a pinpoint names: "Article 13(1)"; with
+    ``pages``, where it is printed: "Article 13(1), p. 4". ``name``: the label (default: its label, else
+    its number)."""
+    where = provision_pages(p, pin) if pages else ""
+    label = (name or p.label or p.number) + pin
+    return f"{label}, {where}" if where else label

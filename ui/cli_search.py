@@ -46,7 +46,7 @@ def _hit_lines(rank: int, hit: Any) -> list[str]:
     heading = f" – {hit.heading}" if hit.heading else ""
     pinned = "  [named in the query]" if getattr(hit, "matched", "") == "reference" else ""
     best = f"  (best match p. {hit.best_page})" if hit.best_page > hit.page_start else ""
-    pages = hit.pinpoint_pages if hit.pinpoint else (hit.page_start, hit.page_end)
+    pages = hit.pinpoint_pages  # the provision's pages when there is no pinpoint
     # the paragraph's own page where it is narrower than the provision's pages
     where = f", {page_span(*pages)}" if pages != (hit.page_start, hit.page_end) else ""
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ingest.model import DocumentMeta, Provision
-from search.citation import provision_pages
+from search.citation import provision_label
 from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
@@ -39,8 +39,7 @@ def _doc_name(meta: DocumentMeta) -> str:
 def _cite(p: Provision | None, pinpoint: str = "", *, pages: bool = False) -> str:
     if p is None:
         return '<span class="muted">—</span>'
-    where = provision_pages(p, pinpoint) if pages else ""
-    label = escape((p.label or p.number) + pinpoint + (f", {where}" if where else ""))
+    label = escape(provision_label(p, pinpoint, pages=pages))
     return f'{label} <span class="muted">{escape(p.heading)}</span>' if p.heading else label
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ingest.model import DocumentMeta, Provision
-from search.citation import provision_pages
+from search.citation import provision_label
 from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
@@ -86,8 +86,7 @@ def _cite(p: Provision | None, pinpoint: str = "", *, pages: bool = False) -> st
     """ "Article 13(1) (Recovery period)"; with ``pages``, where it is printed: "Article 13(1), p. 4 (…)"."""
     if p is None:
         return ""
-    where = provision_pages(p, pinpoint) if pages else ""
-    label = (p.label or p.number) + pinpoint + (f", {where}" if where else "")
+    label = provision_label(p, pinpoint, pages=pages)
     return " ".join(x for x in (label, f"({p.heading})" if p.heading else "") if x)
 
 

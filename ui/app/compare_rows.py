@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from search.citation import provision_pages
+from search.citation import provision_label
 
 STATUS_ORDER = ("unchanged", "modified", "added", "removed")
 
@@ -17,8 +17,7 @@ def flags_of(pair: Any) -> list[str]:
 def _ref(p: Any, pinpoint: str = "", *, pages: bool = False) -> str:
     if p is None:
         return "—"
-    where = provision_pages(p, pinpoint) if pages else ""
-    return (p.label or p.number or p.id) + pinpoint + (f", {where}" if where else "")
+    return provision_label(p, pinpoint, pages=pages, name=p.label or p.number or p.id)
 
 
 def crosswalk_rows(pairs: Sequence[Any], statuses: Sequence[str] | None = None) -> list[dict[str, Any]]:

@@ -200,7 +200,7 @@ def test_crosswalk_rows_and_status_filter() -> None:
         ),
         SimpleNamespace(
             left=_prov("Article 2"),
-            right=_prov("Article 3", "Victims"),
+            right=_prov("Article 3", "Victims", page_start=4, page_end=5),
             status="modified",
             similarity=0.8,
             renumbered=True,
@@ -213,7 +213,7 @@ def test_crosswalk_rows_and_status_filter() -> None:
     assert rows[1] | {} == {
         "#": 2,
         "left": "Article 2",
-        "right": "Article 3",
+        "right": "Article 3, pp. 4–5",
         "status": "modified",
         "flags": "renumbered",
         "similarity": 0.8,
@@ -223,7 +223,7 @@ def test_crosswalk_rows_and_status_filter() -> None:
     assert rows[3]["heading"] == "Gone"
     only = compare_rows.crosswalk_rows(pairs, ["added", "removed"])
     assert [r["#"] for r in only] == [3, 4]
-    assert compare_rows.pair_title(pairs[1]) == "Article 2 → Article 3 (modified; renumbered)"
+    assert compare_rows.pair_title(pairs[1]) == "Article 2 → Article 3, pp. 4–5 (modified; renumbered)"
 
 
 def test_outline_rows_show_containers_once() -> None:

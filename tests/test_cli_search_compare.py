@@ -110,9 +110,13 @@ def test_search_filters_and_reference(index_args: list[str], capsys: pytest.Capt
 
 
 def test_compare_json_and_html(
-    index_args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+    index_args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path, repo_root: Path
 ) -> None:
-    html = tmp_path / "report.html"
+    import csv
+
+    from pypdf import PdfReader
+
+    html, table = tmp_path / "report.html", tmp_path / "crosswalk.csv"
     out = _json(
         capsys,
         [
@@ -122,6 +126,8 @@ def test_compare_json_and_html(
             "--json",
             "--html",
             str(html),
+            "--csv",
+            str(table),
             *index_args,
         ],
     )
@@ -134,6 +140,17 @@ def test_compare_json_and_html(
     assert removed == ["10", "30"]
     assert out["summary"]["added"] == 3 and out["summary"]["removed"] == 2
     assert "<table" in html.read_text(encoding="utf-8")
+    # Every side of the crosswalk names where it is printed: the first page given holds its heading.
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert len(rows) == len(pairs)
+    for side, draft in (("left", "v1"), ("right", "v2")):
+        pdf = PdfReader(repo_root / "corpus" / f"veloria_ctip_law_draft_{draft}.pdf")
+        cited = [(r[f"{side}_number"], r[f"{side}_pages"]) for r in rows if r[f"{side}_number"]]
+        assert cited and all(re.fullmatch(r"pp?\. \d+(–\d+)?", pages) for _, pages in cited), cited
+        for number, pages in cited:
+            first = int(re.findall(r"\d+", pages)[0])
+            held = re.search(rf"Article {number}\b", pdf.pages[first - 1].extract_text())
+            assert held, (draft, number, pages)
 
 
 def test_coverage_flags_omitted_obligations(

@@ -17,7 +17,7 @@ C = "The competent authority shall issue a renewable residence permit to victims
 EVIL = 'Article text with <script>alert("x")</script> & <b>tags</b> in it.'
 
 
-def _p(n: str, text: str, heading: str = "") -> Provision:
+def _p(n: str, text: str, heading: str = "", pages: tuple[int, int] = (1, 1)) -> Provision:
     return Provision(
         id=f"art_{n}",
         kind="article",
@@ -25,13 +25,18 @@ def _p(n: str, text: str, heading: str = "") -> Provision:
         label=f"Article {n}",
         heading=heading,
         text=text,
-        page_start=1,
+        page_start=pages[0],
+        page_end=pages[1],
     )
 
 
 def _comparison():  # type: ignore[no-untyped-def]
     left = [_p("1", A, "Criminalisation"), _p("2", B), _p("3", C)]
-    right = [_p("1", A.replace("shall", "must"), "Criminalisation"), _p("2", EVIL, "<i>new</i>"), _p("3", B)]
+    right = [
+        _p("1", A.replace("shall", "must"), "Criminalisation"),
+        _p("2", EVIL, "<i>new</i>"),
+        _p("3", B, pages=(2, 3)),
+    ]
     return compare_provisions(
         left, right, None, None, DocumentMeta(doc_id="v1", title="Draft <v1>"), DocumentMeta(doc_id="v2")
     )
@@ -69,18 +74,24 @@ def test_html_escapes_document_text() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<i>new</i>" not in html and "Draft &lt;v1&gt;" in html
     assert "<del>shall</del>" in html and "<ins>must</ins>" in html
+    assert "<td>Article 2, p. 1</td><td>Article 3, pp. 2–3</td>" in html
     assert "http" not in html.split("<body>")[0].replace("http-equiv", "")  # no external assets
 
 
 def test_markdown_and_csv() -> None:
     c = _comparison()
     md = to_markdown(c)
-    assert "| Article 1 (Criminalisation) | Article 1 (Criminalisation) | modified |" in md
+    # each side cited with where it is printed, as a memo quotes it
+    assert "| Article 1, p. 1 (Criminalisation) | Article 1, p. 1 (Criminalisation) | modified |" in md
+    assert "| Article 2, p. 1 | Article 3, pp. 2–3 | unchanged | renumbered |" in md
+    assert "### Article 1, p. 1 (Criminalisation) → Article 1, p. 1 (Criminalisation)" in md
     assert "~~shall~~ **must**" in md
     assert "<script>" not in md
     rows = list(csv.reader(io.StringIO(to_csv(c))))
     assert rows[0][:5] == ["left_number", "left_heading", "right_number", "right_heading", "status"]
+    assert rows[0][-2:] == ["left_pages", "right_pages"]
     assert [r[4] for r in rows[1:]] == ["modified", "added", "unchanged", "removed"]
+    assert [r[-2:] for r in rows[1:]] == [["p. 1", "p. 1"], ["", "p. 1"], ["p. 1", "pp. 2–3"], ["p. 1", ""]]
 
 
 def test_cross_language_report_has_no_word_diff() -> None:

@@ -36,10 +36,10 @@ def _doc_name(meta: DocumentMeta) -> str:
     return escape(meta.title or meta.source or meta.doc_id)
 
 
-def _cite(p: Provision | None, pinpoint: str = "", *, pages: bool = False) -> str:
+def _cite(p: Provision | None, pinpoint: str = "") -> str:
     if p is None:
         return '<span class="muted">—</span>'
-    label = escape(provision_label(p, pinpoint, pages=pages))
+    label = escape(provision_label(p, pinpoint, pages=True))
     return f'{label} <span class="muted">{escape(p.heading)}</span>' if p.heading else label
 
 
@@ -128,8 +128,7 @@ def _coverage(r: CoverageReport) -> str:
     )
     for ic in r.items:
         cites = "<br>".join(
-            f'{_cite(m.provision, m.pinpoint, pages=True)} <span class="muted">{m.score:.2f}</span>'
-            for m in ic.matches
+            f'{_cite(m.provision, m.pinpoint)} <span class="muted">{m.score:.2f}</span>' for m in ic.matches
         )
         body.append(
             f'<tr class="{ic.status}"><td>{escape(ic.item.title)}<br><span class="muted">'

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from ingest.model import DocumentMeta, Provision
-from search.citation import provision_label
+from search.citation import provision_label, provision_pages
 from search.compare import CROSS_LANGUAGE_NOTE, Comparison, Pair
 from search.coverage import CoverageReport
 
@@ -82,11 +82,11 @@ def to_json(report: Comparison | CoverageReport) -> dict[str, Any]:
     }
 
 
-def _cite(p: Provision | None, pinpoint: str = "", *, pages: bool = False) -> str:
-    """ "Article 13(1) (Recovery period)"; with ``pages``, where it is printed: "Article 13(1), p. 4 (…)"."""
+def _cite(p: Provision | None, pinpoint: str = "") -> str:
+    """ "Article 13(1), p. 4 (Recovery period)": the provision, or the paragraph a pinpoint names, where it is printed."""
     if p is None:
         return ""
-    label = provision_label(p, pinpoint, pages=pages)
+    label = provision_label(p, pinpoint, pages=True)
     return " ".join(x for x in (label, f"({p.heading})" if p.heading else "") if x)
 
 
@@ -100,8 +100,8 @@ def to_csv(report: Comparison | CoverageReport) -> str:
     if isinstance(report, CoverageReport):
         w.writerow(["item", "title", "article", "status", "score", "best_provision", "other_provisions"])
         for ic in report.items:
-            best = _cite(ic.matches[0].provision, ic.matches[0].pinpoint, pages=True) if ic.matches else ""
-            others = "; ".join(_cite(m.provision, m.pinpoint, pages=True) for m in ic.matches[1:])
+            best = _cite(ic.matches[0].provision, ic.matches[0].pinpoint) if ic.matches else ""
+            others = "; ".join(_cite(m.provision, m.pinpoint) for m in ic.matches[1:])
             w.writerow([ic.item.id, ic.item.title, ic.item.article, ic.status, ic.score, best, others])
         return buf.getvalue()
     w.writerow(
@@ -116,6 +116,8 @@ def to_csv(report: Comparison | CoverageReport) -> str:
             "split",
             "merged",
             "similarity",
+            "left_pages",
+            "right_pages",
         ]
     )
     for p in report.pairs:
@@ -131,6 +133,8 @@ def to_csv(report: Comparison | CoverageReport) -> str:
                 p.split,
                 p.merged,
                 p.similarity,
+                provision_pages(p.left) if p.left else "",
+                provision_pages(p.right) if p.right else "",
             ]
         )
     return buf.getvalue()
@@ -162,7 +166,7 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
             lines += [_md(report.language_note), ""]
         lines += ["| Item | Article | Status | Score | Best provision(s) |", "|---|---|---|---|---|"]
         for ic in report.items:
-            cites = "; ".join(_md(_cite(m.provision, m.pinpoint, pages=True)) for m in ic.matches)
+            cites = "; ".join(_md(_cite(m.provision, m.pinpoint)) for m in ic.matches)
             lines.append(
                 f"| {_md(ic.item.title)} | {_md(ic.item.article)} | {ic.status} | {ic.score:.2f} | {cites} |"
             )
@@ -182,5 +186,10 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
     if changed:
         lines += ["", "## Redlines", ""]
         for p in changed:
-            lines += [f"### {_md(_cite(p.left))} → {_md(_cite(p.right))}", "", _md_redline(p), ""]
+            lines += [
+                f"### {_md(_cite(p.left))} → {_md(_cite(p.right))}",
+                "",
+                _md_redline(p),
+                "",
+            ]
     return "\n".join(lines) + "\n"

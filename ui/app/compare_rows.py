@@ -14,10 +14,10 @@ def flags_of(pair: Any) -> list[str]:
     return [f for f in ("renumbered", "moved", "split", "merged") if getattr(pair, f, False)]
 
 
-def _ref(p: Any, pinpoint: str = "", *, pages: bool = False) -> str:
+def _ref(p: Any, pinpoint: str = "") -> str:
     if p is None:
         return "—"
-    return provision_label(p, pinpoint, pages=pages, name=p.label or p.number or p.id)
+    return provision_label(p, pinpoint, pages=True, name=p.label or p.number or p.id)
 
 
 def crosswalk_rows(pairs: Sequence[Any], statuses: Sequence[str] | None = None) -> list[dict[str, Any]]:
@@ -90,8 +90,7 @@ def coverage_rows(report: Any, statuses: Sequence[str] | None = None) -> list[di
                 "reference": ic.item.article,
                 "status": ic.status,
                 "score": round(float(ic.score), 2),
-                "draft provisions": ", ".join(_ref(m.provision, m.pinpoint, pages=True) for m in shown)
-                or "—",
+                "draft provisions": ", ".join(_ref(m.provision, m.pinpoint) for m in shown) or "—",
             }
         )
     return rows

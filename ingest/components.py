@@ -18,7 +18,7 @@ from haystack.dataclasses import SparseEmbedding
 from ingest.chunking import chunk_document
 from ingest.clean import clean_pages
 from ingest.metadata import LanguageDetector, MetadataOverrides, build_meta, infer_language
-from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector
+from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector, TrackedView
 from ingest.ocr import OcrOptions, OnPage, ReadContext, ocr_warning
 from ingest.readers import read_pages, tracked_changes_warning
 from ingest.structure import parse_document
@@ -41,9 +41,11 @@ class FileReader:
         self._detector = detector or StructureParser().detector
 
     @component.output_types(pages=list[PageText])
-    def run(self, path: str, ocr: OcrOptions | None = None, sha256: str = "") -> dict[str, Any]:
+    def run(
+        self, path: str, ocr: OcrOptions | None = None, sha256: str = "", tracked: TrackedView = "accepted"
+    ) -> dict[str, Any]:
         context = ReadContext(
-            ocr=ocr or OcrOptions(), detect=self._detect, on_page=self.on_page, sha256=sha256
+            ocr=ocr or OcrOptions(), detect=self._detect, on_page=self.on_page, sha256=sha256, tracked=tracked
         )
         return {"pages": read_pages(Path(path), context)}
 
@@ -78,11 +80,18 @@ class StructureParser:
         return self._detector
 
     @component.output_types(document=LegalDocument)
-    def run(self, pages: list[PageText], path: str, sha256: str, given: MetadataOverrides) -> dict[str, Any]:
+    def run(
+        self,
+        pages: list[PageText],
+        path: str,
+        sha256: str,
+        given: MetadataOverrides,
+        tracked: TrackedView = "accepted",
+    ) -> dict[str, Any]:
         self.warm_up()
         meta = build_meta(path=Path(path), sha256=sha256, pages=pages, given=given, detector=self._detector)
         document = parse_document(pages, meta)
-        for note in (ocr_warning(pages), tracked_changes_warning(pages)):
+        for note in (ocr_warning(pages), tracked_changes_warning(pages, tracked)):
             if note:
                 document = replace(document, warnings=(note, *document.warnings))
         return {"document": document}

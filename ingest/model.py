@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
+
+# How a Word file's tracked changes are read: all accepted (as Word shows the draft without markup), or the
+# original text before them (all rejected).
+TrackedView = Literal["accepted", "original"]
+TRACKED_VIEWS: tuple[TrackedView, ...] = ("accepted", "original")
 
 # Containers group units; units are the citeable provisions that become chunks.
 CONTAINER_KINDS = frozenset({"part", "title", "chapter", "subchapter", "division", "section_group"})
@@ -54,8 +59,8 @@ class PageText:
     text: str
     margin_notes: tuple[str, ...] = ()
     ocr_confidence: float | None = None  # tesseract's mean word confidence (0–100) for a page read by OCR
-    # a Word file's tracked changes (insertions, deletions, moves), all read as accepted; counted for the
-    # whole document on its first page
+    # a Word file's tracked changes (insertions, deletions, moves), read in one view (``TrackedView``);
+    # counted for the whole document on its first page
     tracked_changes: int = 0
 
 

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from ingest.deskew import straighten, unquarter, unturn
 from ingest.errors import InputError
-from ingest.model import PageText
+from ingest.model import PageText, TrackedView
 from ingest.ocr_repair import repair_numbering
 from ingest.script import letter_language
 
@@ -76,12 +76,13 @@ class OcrOptions:
 @dataclass(frozen=True)
 class ReadContext:
     """What a reader may use besides the file: OCR options, a language detector, a progress callback,
-    the file's sha256."""
+    the file's sha256, the view of a Word file's tracked changes."""
 
     ocr: OcrOptions = OcrOptions()
     detect: Detect | None = None
     on_page: OnPage | None = None
     sha256: str = ""  # the file's, when known: the key of its OCR cache
+    tracked: TrackedView = "accepted"  # how a Word file's tracked changes are read
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ingest.components import (
     StructureParser,
 )
 from ingest.metadata import MetadataOverrides
-from ingest.model import LegalDocument
+from ingest.model import LegalDocument, TrackedView
 from ingest.ocr import OcrOptions
 
 
@@ -38,14 +38,20 @@ def build_parse_pipeline() -> Pipeline:
 
 
 def run_parse_pipeline(
-    pipe: Pipeline, path: Path, sha256: str, given: MetadataOverrides, ocr: OcrOptions | None = None
+    pipe: Pipeline,
+    path: Path,
+    sha256: str,
+    given: MetadataOverrides,
+    ocr: OcrOptions | None = None,
+    tracked: TrackedView = "accepted",
 ) -> LegalDocument:
-    """``ocr``: how a scanned PDF is read; the document's language, when given, is the OCR language."""
+    """``ocr``: how a scanned PDF is read; the document's language, when given, is the OCR language.
+    ``tracked``: how a Word file's tracked changes are read."""
     ocr = replace(ocr or OcrOptions(), language=given.language or None)
     result = pipe.run(
         {
-            "reader": {"path": str(path), "ocr": ocr, "sha256": sha256},
-            "parser": {"path": str(path), "sha256": sha256, "given": given},
+            "reader": {"path": str(path), "ocr": ocr, "sha256": sha256, "tracked": tracked},
+            "parser": {"path": str(path), "sha256": sha256, "given": given, "tracked": tracked},
         }
     )
     document: LegalDocument = result["parser"]["document"]

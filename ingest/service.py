@@ -17,7 +17,7 @@ from typing import Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
-from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision, joined_breaks
+from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision, TrackedView, joined_breaks
 from ingest.ocr import OcrOptions, OnPage
 from ingest.ocr_cache import OcrCache
 from ingest.readers import SUPPORTED_SUFFIXES
@@ -350,13 +350,53 @@ def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
     return document_from_chunks(record.meta, runtime.index.chunks(doc_id))
 
 
-def parse_file(path: Path) -> LegalDocument:
-    """A file that is not in the index, parsed on the fly and not stored (compare, coverage)."""
+def parse_file(
+    path: Path, given: MetadataOverrides | None = None, tracked: TrackedView = "accepted"
+) -> LegalDocument:
+    """A file that is not in the index, parsed on the fly and not stored (compare, coverage); ``tracked``:
+    how a Word file's tracked changes are read."""
     from ingest.worker import parse_in_process
 
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        return parse_in_process(path, file_sha256(path), MetadataOverrides())
+        return parse_in_process(path, file_sha256(path), given or MetadataOverrides(), tracked=tracked)
     except InputError as exc:
         raise InputError(f"{path.name}: {exc}") from None
+
+
+# The two versions a Word draft's tracked changes hold: (view, doc_id suffix, version label).
+TRACKED_VERSIONS: tuple[tuple[TrackedView, str, str], ...] = (
+    ("original", "before_changes", "before the tracked changes"),
+    ("accepted", "changes_accepted", "tracked changes accepted"),
+)
+
+
+def tracked_versions(
+    path: Path, given: MetadataOverrides | None = None
+) -> tuple[LegalDocument, LegalDocument]:
+    """A Word draft's text before its tracked changes and with all of them accepted: two versions of one
+    draft to compare. ``InputError`` (one line naming the file) when it is not a Word file or holds no
+    tracked changes."""
+    from ingest.readers import tracked_change_count
+
+    if path.suffix.lower() != ".docx":
+        raise InputError(f"{path.name}: tracked changes are read from Word files (.docx) only")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        count = tracked_change_count(path)
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc}") from None
+    if count == 0:
+        raise InputError(f"{path.name}: no tracked changes to compare")
+    before, after = (
+        _as_version(parse_file(path, given, view), suffix, label) for view, suffix, label in TRACKED_VERSIONS
+    )
+    return before, after
+
+
+def _as_version(document: LegalDocument, suffix: str, label: str) -> LegalDocument:
+    meta = document.meta
+    title = f"{meta.title or meta.doc_id} ({label})"
+    return replace(document, meta=replace(meta, doc_id=f"{meta.doc_id}_{suffix}", title=title, version=label))

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from ingest.errors import CtkbError, InputError, ParseTimeout, unwrap_error
 from ingest.metadata import MetadataOverrides
-from ingest.model import LegalDocument
+from ingest.model import LegalDocument, TrackedView
 from ingest.ocr import OcrOptions, OnPage
 
 _HEADER = struct.Struct("!Q")
@@ -171,13 +171,18 @@ class ParseWorker:
 
 
 def parse_in_process(
-    path: Path, sha256: str, given: MetadataOverrides, ocr: OcrOptions | None = None
+    path: Path,
+    sha256: str,
+    given: MetadataOverrides,
+    ocr: OcrOptions | None = None,
+    tracked: TrackedView = "accepted",
 ) -> LegalDocument:
-    """Same as the worker, in this process (compare/app parse small uploads without indexing them)."""
+    """Same as the worker, in this process (compare/app parse small uploads without indexing them);
+    ``tracked``: how a Word file's tracked changes are read."""
     from ingest.pipeline import build_parse_pipeline, run_parse_pipeline
 
     try:
-        return run_parse_pipeline(build_parse_pipeline(), path, sha256, given, ocr)
+        return run_parse_pipeline(build_parse_pipeline(), path, sha256, given, ocr, tracked)
     except CtkbError:
         raise
     except Exception as exc:

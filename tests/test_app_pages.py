@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -282,6 +283,37 @@ def test_compare_two_drafts(app_env: Path) -> None:
     at.multiselect(key="cmp_status").set_value(["added"]).run()
     rows = at.dataframe[0].value
     assert list(rows["status"]) == ["added"] and list(rows["right"]) == ["Article 3, p. 1"]
+
+
+def test_compare_a_word_drafts_tracked_changes(app_env: Path, tmp_path: Path) -> None:
+    from tests.test_docx_numbering import amended_draft
+
+    at = new_app().run()
+    at.switch_page(str(MAIN.parent / "views" / "compare.py")).run()
+    at.toggle(key="cmp_tracked").set_value(True).run()
+    assert not at.exception, at.exception
+    assert {b.key for b in at.selectbox}.isdisjoint({"left_doc", "right_doc"})  # one file gives both sides
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    at.file_uploader(key="tracked_file").set_value(
+        ("amended.docx", amended_draft(tmp_path).read_bytes(), mime)
+    ).run()
+    at.button(key="run_compare").click().run()
+    assert not at.exception, at.exception
+    counts = {m.label: m.value for m in at.metric}
+    assert (counts["Added"], counts["Removed"], counts["Renumbered"]) == ("1", "1", "2")
+    assert "\\(before the tracked changes\\)** → **" in "\n".join(m.value for m in at.markdown)
+    rows = at.dataframe[0].value
+    assert list(rows["status"]) == ["modified", "removed", "unchanged", "unchanged", "added"]
+    # a Word file without tracked changes: one line naming it
+    plain = docx.Document()
+    plain.add_paragraph("Article 1")
+    plain.add_paragraph("Victims shall be protected.")
+    plain.save(str(tmp_path / "plain.docx"))
+    at.file_uploader(key="tracked_file").set_value(
+        ("plain.docx", (tmp_path / "plain.docx").read_bytes(), mime)
+    ).run()
+    at.button(key="run_compare").click().run()
+    assert [e.value.replace("\\", "") for e in at.error] == ["plain.docx: no tracked changes to compare"]
 
 
 # --- library ------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from ingest.errors import InputError
+from ingest.ocr import ReadContext
 from ingest.readers import read_pages
 from ingest.readers.docx_numbering import format_number
-from ingest.service import parse_file
+from ingest.service import parse_file, tracked_versions
 
 LEVELS = [  # (numFmt, lvlText): Article 1. / 1. / (a) / (i)
     ("decimal", "Article %1."),
@@ -246,11 +248,8 @@ def _r(text: str, tag: str = "t") -> str:
     return f'<w:r><w:{tag} xml:space="preserve">{text}</w:{tag}></w:r>'
 
 
-def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
-    """A draft with unaccepted changes reads as Word shows it without markup: inserted text kept, deleted
-    text and deleted paragraphs gone (the list numbering skips them), moved text once at its new place,
-    a deleted table row left out, a paragraph whose mark was deleted joined to the next; the document
-    says how many changes it read so."""
+def _tracked_draft() -> Draft:
+    """A draft with unaccepted changes of every kind ctkb reads (Word's own XML for each)."""
     d = Draft()
     d.define(501, 906, LEVELS)
     d.add("Draft Law of Testland on Victim Protection")
@@ -272,11 +271,28 @@ def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
     d.add("Compensation", 501, 0)
     _tracked(d, _r("Victims may claim "), mark="del")  # its mark deleted: joined to the next paragraph
     d.add("compensation from the State.")
-    _tracked(d, f"<w:moveTo {_REV.format(n=6)}>{_r('Victims may stay ninety days.')}</w:moveTo>")
+    _tracked(
+        d, f"<w:moveTo {_REV.format(n=6)}>{_r('Victims may stay ninety days.')}</w:moveTo>", mark="moveTo"
+    )
+    _tracked(d, f"<w:ins {_REV.format(n=8)}>{_r('Victims may work.')}</w:ins>", mark="ins")  # a new paragraph
+    # numbered by a tracked change of its properties: before it, a plain paragraph
+    d.add("Final provisions", 501, 0)
+    d.document.paragraphs[-1]._p.pPr.append(
+        parse_xml(f"<w:pPrChange {nsdecls('w')} {_REV.format(n=9)}><w:pPr/></w:pPrChange>")
+    )
     table = d.document.add_table(rows=2, cols=1)
     table.cell(0, 0).text = "Fund"
     table.cell(1, 0).text = "Abolished fund"
     table.rows[1]._tr.get_or_add_trPr().append(parse_xml(f"<w:del {nsdecls('w')} {_REV.format(n=7)}/>"))
+    return d
+
+
+def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
+    """A draft with unaccepted changes reads as Word shows it without markup: inserted text kept, deleted
+    text and deleted paragraphs gone (the list numbering skips them), moved text once at its new place,
+    a deleted table row left out, a paragraph whose mark was deleted joined to the next; the document
+    says how many changes it read so."""
+    d = _tracked_draft()
     assert d.lines(tmp_path) == [
         "Draft Law of Testland on Victim Protection",
         "Article 1. Purpose",
@@ -284,14 +300,151 @@ def test_tracked_changes_are_read_as_accepted(tmp_path: Path) -> None:
         "Article 2. Compensation",  # not 3: the deleted article "Shelters" is not counted
         "Victims may claim compensation from the State.",
         "Victims may stay ninety days.",
+        "Victims may work.",
+        "Article 3. Final provisions",
         "Fund",
     ]
     document = parse_file(tmp_path / "draft.docx")
-    assert [u.label for u in document.numbered_units()] == ["Article 1", "Article 2"]
+    assert [u.label for u in document.numbered_units()] == ["Article 1", "Article 2", "Article 3"]
     # counted as Word stores them: a deleted paragraph's text and its mark are two
-    assert any(w.startswith("11 tracked changes read as accepted") for w in document.warnings)
+    assert any(w.startswith("15 tracked changes read as accepted") for w in document.warnings)
     # a file without tracked changes carries no such note
     plain = Draft()
     plain.add("Article 1")
     plain.add("Victims shall be protected.")
     assert not any("tracked" in w for w in parse_file(plain.save(tmp_path / "plain.docx")).warnings)
+
+
+def test_the_text_before_tracked_changes(tmp_path: Path) -> None:
+    """The original view reads the same draft as it was before the changes: insertions dropped, deleted
+    text and paragraphs kept (and numbered), moved text at its old place, a paragraph whose mark was
+    inserted joined to the next, a paragraph numbered by a tracked change plain, a deleted row kept."""
+    path = _tracked_draft().save(tmp_path / "draft.docx")
+    assert read_pages(path, ReadContext(tracked="original"))[0].text.split("\n") == [
+        "Draft Law of Testland on Victim Protection",
+        "Article 1. Purpose",
+        "This Law protects victims of crime.",
+        "Victims may stay ninety days.",
+        "Article 2. Shelters",
+        "Victims shall be housed.",
+        "Article 3. Compensation",
+        "Victims may claim ",
+        "compensation from the State.",
+        "Final provisions",
+        "Fund",
+        "Abolished fund",
+    ]
+    document = parse_file(path, tracked="original")
+    assert [u.label for u in document.numbered_units()] == ["Article 1", "Article 2", "Article 3"]
+    assert any(w.startswith("15 tracked changes read as rejected") for w in document.warnings)
+
+
+ARTICLES = [
+    ("Purpose", "This Law sets out the measures of Testland against trafficking in human beings{ins}."),
+    ("Shelters", "The State shall fund shelters offering safe accommodation to presumed victims."),
+    (
+        "Compensation",
+        "Every victim may claim compensation from the offender and, failing that, from the State.",
+    ),
+    (
+        "Reflection period",
+        "A presumed victim shall be granted a recovery and reflection period of thirty days.",
+    ),
+]
+
+
+def amended_draft(tmp_path: Path) -> Path:
+    """Four articles; tracked: Article 2 deleted, words inserted in Article 1, a new last article."""
+    d = Draft()
+    d.define(501, 906, LEVELS)
+    d.add("Draft Law of Testland on Victim Protection")
+    for k, (heading, text) in enumerate(ARTICLES):
+        if k == 1:  # deleted with its text
+            _tracked(d, f"<w:del {_REV.format(n=1)}>{_r(heading, 'delText')}</w:del>", num_id=501, mark="del")
+            _tracked(d, f"<w:del {_REV.format(n=2)}>{_r(text, 'delText')}</w:del>", mark="del")
+            continue
+        d.add(heading, 501, 0)
+        if "{ins}" in text:
+            head, tail = text.split("{ins}")
+            _tracked(d, _r(head) + f"<w:ins {_REV.format(n=3)}>{_r(' and forced labour')}</w:ins>" + _r(tail))
+        else:
+            d.add(text)
+    _tracked(d, f"<w:ins {_REV.format(n=4)}>{_r('Entry into force')}</w:ins>", num_id=501, mark="ins")
+    _tracked(
+        d, f"<w:ins {_REV.format(n=5)}>{_r('This Law enters into force on 1 July.')}</w:ins>", mark="ins"
+    )
+    path = d.save(tmp_path / "draft.docx")
+    return path
+
+
+def test_a_drafts_tracked_changes_compared_as_two_versions(tmp_path: Path) -> None:
+    """``tracked_versions``: the text before the changes and after them, as two versions of the draft;
+    the crosswalk then says what the changes did: an article deleted, those after it renumbered, a
+    reworded one modified, a new one added."""
+    from search.compare import compare_documents
+
+    before, after = tracked_versions(amended_draft(tmp_path))
+    assert (before.meta.doc_id, after.meta.doc_id) == ("draft_before_changes", "draft_changes_accepted")
+    assert before.meta.version == "before the tracked changes"
+    assert after.meta.title.endswith("(tracked changes accepted)")
+    assert [u.heading for u in before.numbered_units()] == [h for h, _ in ARTICLES]
+    crosswalk = [
+        (p.left.label if p.left else "", p.right.label if p.right else "", p.status, p.renumbered)
+        for p in compare_documents(before, after, None).pairs
+    ]
+    assert crosswalk == [
+        ("Article 1", "Article 1", "modified", False),
+        ("Article 2", "", "removed", False),
+        ("Article 3", "Article 2", "unchanged", True),
+        ("Article 4", "Article 3", "unchanged", True),
+        ("", "Article 4", "added", False),
+    ]
+    # a file without tracked changes, or not a Word file, is one line naming it
+    plain = Draft()
+    plain.add("Article 1")
+    plain.add("Victims shall be protected.")
+    with pytest.raises(InputError, match=r"^plain\.docx: no tracked changes to compare$"):
+        tracked_versions(plain.save(tmp_path / "plain.docx"))
+    text = tmp_path / "draft.txt"
+    text.write_text("Article 1\nText.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^draft\.txt: tracked changes are read from Word files"):
+        tracked_versions(text)
+
+
+def test_ctkb_compare_tracked_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``ctkb compare DRAFT.docx --tracked-changes``: the crosswalk of one file's changes, with the real
+    model, and the reports; misuse is one line."""
+    import json
+
+    from ui.cli import main
+
+    path = amended_draft(tmp_path)
+    args = ["--data-dir", str(tmp_path / "data"), "--model", "minilm"]
+    md = tmp_path / "changes.md"
+    assert main(["compare", str(path), "--tracked-changes", "--json", "--md", str(md), *args]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["left"]["version"] == "before the tracked changes"
+    statuses = [
+        (p["left"] and p["left"]["number"], p["right"] and p["right"]["number"], p["status"])
+        for p in out["pairs"]
+    ]
+    assert statuses == [
+        ("1", "1", "modified"),
+        ("2", None, "removed"),
+        ("3", "2", "unchanged"),
+        ("4", "3", "unchanged"),
+        (None, "4", "added"),
+    ]
+    report = md.read_text(encoding="utf-8")
+    assert report.startswith(
+        "# Comparison: Draft Law of Testland on Victim Protection (before the tracked changes) →"
+    )
+    assert "**and forced labour**" in report
+    assert main(["compare", str(path), str(path), "--tracked-changes", *args]) == 1
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("--tracked-changes compares one Word file with itself: give only that file")
+    )
+    assert main(["compare", str(path), *args]) == 1
+    assert "or one Word file with --tracked-changes" in capsys.readouterr().err

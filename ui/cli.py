@@ -108,9 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_index_options(p)
     p.set_defaults(func=cli_search.evaluate)
 
-    p = sub.add_parser("compare", help="crosswalk and redline of two documents (ids or files)")
+    p = sub.add_parser(
+        "compare",
+        help="crosswalk and redline of two documents (ids or files), or of one Word draft's tracked changes",
+    )
     p.add_argument("left")
-    p.add_argument("right")
+    p.add_argument("right", nargs="?", help="omitted with --tracked-changes")
+    p.add_argument(
+        "--tracked-changes",
+        action="store_true",
+        help="LEFT is a Word file (.docx): compare its text before the tracked changes with the text after them",
+    )
     p.add_argument("--html", type=Path, help="write a self-contained HTML report")
     p.add_argument("--md", type=Path, help="write a Markdown report")
     p.add_argument("--csv", type=Path, help="write the crosswalk as CSV")

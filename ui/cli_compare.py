@@ -57,9 +57,18 @@ def compare(args: argparse.Namespace) -> Outcome:
     from search.compare import compare_documents
     from search.report import to_json
 
+    if args.tracked_changes and args.right is not None:
+        raise CtkbError("--tracked-changes compares one Word file with itself: give only that file")
+    if not args.tracked_changes and args.right is None:
+        raise CtkbError("compare needs two documents (ids or files), or one Word file with --tracked-changes")
     runtime = runtime_from(args, read_only=True)
     try:
-        left, right = _load(runtime, args.left), _load(runtime, args.right)
+        if args.tracked_changes:
+            from ingest.service import tracked_versions
+
+            left, right = tracked_versions(Path(args.left))
+        else:
+            left, right = _load(runtime, args.left), _load(runtime, args.right)
         comparison = compare_documents(left, right, runtime.embedder)
     finally:
         runtime.close()

@@ -1,8 +1,8 @@
 """read stage: a source file into page texts, dispatched on the file suffix.
 
 ``READERS`` maps a lower-case suffix to a reader; a new format plugs in by adding one entry.
-A reader takes the file and a ``ReadContext`` (OCR options, a language detector, a progress callback:
-only the PDF reader uses it, for scanned files). Every reader raises ``InputError`` with a one-line
+A reader takes the file and a ``ReadContext`` (OCR options, a language detector, a progress callback,
+used by the PDF reader for scanned files; the view of tracked changes, used by the DOCX reader). Every reader raises ``InputError`` with a one-line
 reason (the caller prefixes the file name).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.errors import InputError
 from ingest.model import PageText
 from ingest.ocr import ReadContext
-from ingest.readers.docx import read_docx, tracked_changes_warning
+from ingest.readers.docx import read_docx, tracked_change_count, tracked_changes_warning
 from ingest.readers.margins import MARGIN_MARK
 from ingest.readers.pdf import pdf_page_count, read_pdf
 from ingest.readers.text import read_markdown, read_text
@@ -31,13 +31,14 @@ READERS: dict[str, Reader] = {
     ".pdf": read_pdf,
     ".txt": _file_only(read_text),
     ".md": _file_only(read_markdown),
-    ".docx": _file_only(read_docx),
+    ".docx": lambda path, context: read_docx(path, context.tracked),
 }
 SUPPORTED_SUFFIXES = READERS.keys()  # a live view: registering a reader extends it
 
 __all__ = [
     "MARGIN_MARK",
     "READERS",
+    "tracked_change_count",
     "tracked_changes_warning",
     "SUPPORTED_SUFFIXES",
     "ReadContext",

@@ -148,9 +148,10 @@ class Numbering:
             numbering = None
         return cls(numbering, document.styles.element)
 
-    def label(self, p: Any) -> str:
-        """The label Word shows before paragraph ``p`` (advancing its list), or ""."""
-        found = self._numbering_of(p)
+    def label(self, p: Any, ppr: Any | None = None) -> str:
+        """The label Word shows before paragraph ``p`` (advancing its list), or ""; ``ppr``: the paragraph's
+        properties to number it by (default: its own ``w:pPr``)."""
+        found = self._numbering_of(p.find(qn("w:pPr")) if ppr is None else ppr)
         if found is None:
             return ""
         num_id, ilvl = found
@@ -160,8 +161,7 @@ class Numbering:
         counters.advance(ilvl)
         return counters.label(ilvl)
 
-    def _numbering_of(self, p: Any) -> tuple[str, int] | None:
-        ppr = p.find(qn("w:pPr"))
+    def _numbering_of(self, ppr: Any | None) -> tuple[str, int] | None:
         num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
         num_id = _val(num_pr, "w:numId") if num_pr is not None else None
         ilvl_text = _val(num_pr, "w:ilvl") if num_pr is not None else None

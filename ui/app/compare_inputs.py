@@ -46,6 +46,25 @@ def document_from_upload(name: str, data: bytes) -> LegalDocument:
     return document
 
 
+def tracked_from_upload(name: str, data: bytes) -> tuple[LegalDocument, LegalDocument]:
+    """An uploaded Word draft's text before its tracked changes and after them (not indexed)."""
+    from ingest.service import tracked_versions
+
+    check = check_upload(name, data)
+    if not check.ok:
+        raise InputError(check.error)
+    path = save_upload(check, data)
+    try:
+        before, after = tracked_versions(path)
+    except InputError as exc:  # named after the upload, not its temporary copy
+        raise InputError(f"{check.name}: {str(exc).removeprefix(f'{path.name}: ')}") from None
+    finally:
+        discard_upload(path)
+    if not after.units():
+        raise InputError(f"{check.name}: no provisions found")
+    return before, after
+
+
 def load_side(ctx: Any, side: tuple[str, Any]) -> LegalDocument:
     """``("doc", doc_id)`` from the app's index or ``("file", (name, bytes))`` from an upload."""
     kind, value = side
@@ -54,11 +73,19 @@ def load_side(ctx: Any, side: tuple[str, Any]) -> LegalDocument:
     return document_from_upload(*value)
 
 
+def load_pair(ctx: Any, left: tuple[str, Any], right: tuple[str, Any]) -> tuple[LegalDocument, LegalDocument]:
+    """Both sides of a comparison; a ``("tracked", (name, bytes))`` side (one Word upload, chosen for
+    both) gives its text before the tracked changes (left) and after them (right)."""
+    if left[0] == "tracked":
+        return tracked_from_upload(*left[1])
+    return load_side(ctx, left), load_side(ctx, right)
+
+
 def side_key(side: tuple[str, Any] | None) -> str:
-    """A short stable key for a chosen side (the content hash for an upload)."""
+    """A short stable key for a chosen side (its kind and the content hash for an upload)."""
     if side is None:
         return ""
     kind, value = side
     if kind == "doc":
         return f"doc:{value}"
-    return f"file:{hashlib.sha256(value[1]).hexdigest()}"
+    return f"{kind}:{hashlib.sha256(value[1]).hexdigest()}"

@@ -47,11 +47,22 @@ def pick(
 
 tab_cmp, tab_cov = st.tabs(["Crosswalk and redline", "Coverage"])
 with tab_cmp:
-    c1, c2 = st.columns(2)
-    c1.markdown("**Earlier version (left)**")
-    c2.markdown("**Later version (right)**")
-    left = pick("left", c1, preset[0] if preset else None)
-    right = pick("right", c2, preset[1] if preset else None)
+    tracked = st.toggle(
+        "One Word draft with tracked changes",
+        key="cmp_tracked",
+        help="Compare the text before its tracked changes (left) with the text after them (right).",
+    )
+    left: tuple[str, object] | None
+    right: tuple[str, object] | None
+    if tracked:
+        up = st.file_uploader("Word file (.docx)", type=["docx"], key="tracked_file")
+        left = right = ("tracked", (up.name, up.getvalue())) if up is not None else None
+    else:
+        c1, c2 = st.columns(2)
+        c1.markdown("**Earlier version (left)**")
+        c2.markdown("**Later version (right)**")
+        left = pick("left", c1, preset[0] if preset else None)
+        right = pick("right", c2, preset[1] if preset else None)
 
     key = (inputs.side_key(left), inputs.side_key(right), ctx.generation)
     if st.button("Compare", type="primary", disabled=left is None or right is None, key="run_compare"):
@@ -59,7 +70,7 @@ with tab_cmp:
             with st.spinner("Aligning provisions…"):
                 from search.compare import compare_documents
 
-                docs = [inputs.load_side(ctx, side) for side in (left, right)]  # type: ignore[arg-type]
+                docs = inputs.load_pair(ctx, left, right)  # type: ignore[arg-type]
                 comparison = compare_documents(docs[0], docs[1], ctx.runtime.embedder)
             st.session_state["comparison"] = (key, comparison)
         except CtkbError as exc:

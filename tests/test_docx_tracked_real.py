@@ -15,20 +15,22 @@ from ingest.service import tracked_versions
 from search.compare import compare_documents
 
 GOLDEN = Path(__file__).parent / "golden" / "docx"
-DRAFT = GOLDEN / "tracked_changes.docx"
+TYPED = GOLDEN / "tracked_changes.docx"  # articles numbered by typed text
+LISTED = GOLDEN / "tracked_numbering.docx"  # article headings numbered by a list (automatic numbering)
 
 
 @pytest.mark.parametrize("view", ["accepted", "original"])
-def test_views_equal_libreoffices_reading(view: str) -> None:
-    expected = (GOLDEN / f"tracked_changes.{view}.txt").read_text(encoding="utf-8").splitlines()
-    pages = read_pages(DRAFT, ReadContext(tracked=view))  # type: ignore[arg-type]
+@pytest.mark.parametrize(("draft", "changes"), [(TYPED, 21), (LISTED, 10)])
+def test_views_equal_libreoffices_reading(draft: Path, changes: int, view: str) -> None:
+    expected = draft.with_suffix(f".{view}.txt").read_text(encoding="utf-8").splitlines()
+    pages = read_pages(draft, ReadContext(tracked=view))  # type: ignore[arg-type]
     assert pages[0].text.split("\n") == expected
-    assert pages[0].tracked_changes == 21  # as stored: each insertion, deletion and paragraph mark
+    assert pages[0].tracked_changes == changes  # as stored: each insertion, deletion and paragraph mark
 
 
-def test_the_drafters_changes_as_a_crosswalk() -> None:
-    before, after = tracked_versions(DRAFT)
-    crosswalk = [
+def _crosswalk(draft: Path) -> list[tuple[str, str, str, bool, list[tuple[str, str]]]]:
+    before, after = tracked_versions(draft)
+    return [
         (
             p.left.label if p.left else "",
             p.right.label if p.right else "",
@@ -38,7 +40,10 @@ def test_the_drafters_changes_as_a_crosswalk() -> None:
         )
         for p in compare_documents(before, after, None).pairs
     ]
-    assert crosswalk == [
+
+
+def test_the_drafters_changes_as_a_crosswalk() -> None:
+    assert _crosswalk(TYPED) == [
         ("Article 1", "Article 1", "modified", False, [("", "and witnesses")]),
         ("Article 2", "", "removed", False, []),  # Shelters
         (
@@ -50,4 +55,12 @@ def test_the_drafters_changes_as_a_crosswalk() -> None:
         ),
         ("Article 4", "Article 3", "modified", True, [("thirty", "ninety")]),
         ("", "Article 4", "added", False, []),  # Entry into force
+    ]
+    # the list's numbers close up after the deleted item and open for the inserted one
+    assert _crosswalk(LISTED) == [
+        ("", "Paragraph 1", "added", False, []),  # Scope
+        ("Paragraph 1", "Paragraph 2", "unchanged", True, []),
+        ("Paragraph 2", "Paragraph 3", "modified", True, [("", "at any hour"), ("prior", "")]),
+        ("Paragraph 3", "", "removed", False, []),  # Confiscated documents
+        ("Paragraph 4", "Paragraph 4", "unchanged", False, []),
     ]

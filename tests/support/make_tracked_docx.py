@@ -1,6 +1,8 @@
-"""Write ``tests/golden/docx/tracked_changes.docx`` with LibreOffice editing a draft under "record
-changes", and LibreOffice's own readings of it with every change accepted and every change rejected
-(``.accepted.txt`` / ``.original.txt``), the oracle ``tests/test_docx_tracked_real.py`` compares ctkb with.
+"""Write ``tests/golden/docx/tracked_changes.docx`` (articles numbered by typed text) and
+``tracked_numbering.docx`` (articles numbered by a list: Word's automatic numbering) with LibreOffice
+editing a draft under "record changes", and LibreOffice's own readings of each with every change accepted
+and every change rejected (``.accepted.txt`` / ``.original.txt``, each paragraph after its list label),
+the oracle ``tests/test_docx_tracked_real.py`` compares ctkb with.
 
 Not run by the tests or CI (it needs LibreOffice and its Python bridge: Debian ``libreoffice-writer-nogui``
 and ``python3-uno``); run it with the system Python to write the files again::
@@ -21,8 +23,7 @@ import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 
 OUT = Path(__file__).resolve().parents[1] / "golden" / "docx"
-STEM = "tracked_changes"
-PARAGRAPHS = [
+TYPED = [
     "Draft Law of the Republic of Veloria on the Protection of Victims of Trafficking",
     "Article 1",
     "Purpose",
@@ -36,6 +37,21 @@ PARAGRAPHS = [
     "Article 4",
     "Reflection period",
     "A presumed victim shall be granted a recovery and reflection period of thirty days.",
+]
+# (text, numbered): the headings of articles are items of one list ("1.", "2." …)
+LISTED = [
+    ("Draft Law of the Republic of Veloria on Labour Inspection", False),
+    ("Purpose", True),
+    ("This Law governs inspections of workplaces for signs of forced labour.", False),
+    ("Powers of inspectors", True),
+    ("Labour inspectors may enter any workplace without prior notice.", False),
+    ("Confiscated documents", True),
+    ("Inspectors shall record every identity document held by an employer.", False),
+    ("Referral", True),
+    (
+        "An inspector who finds signs of trafficking shall refer the worker to the national referral mechanism.",
+        False,
+    ),
 ]
 
 
@@ -63,7 +79,7 @@ def _find(doc, text: str):  # type: ignore[no-untyped-def]
     return found
 
 
-def _edit(doc) -> None:  # type: ignore[no-untyped-def]
+def _edit_typed(doc) -> None:  # type: ignore[no-untyped-def]
     text = doc.Text
     doc.RecordChanges = True
     # words inserted
@@ -94,6 +110,60 @@ def _edit(doc) -> None:  # type: ignore[no-untyped-def]
     for line in ("Article 4", "Entry into force", "This Law enters into force on 1 July 2027."):
         text.insertControlCharacter(cursor, 0, False)
         text.insertString(cursor, line, False)
+
+
+def _edit_listed(doc) -> None:  # type: ignore[no-untyped-def]
+    text = doc.Text
+    doc.RecordChanges = True
+    # the third article deleted (its numbered heading and its text): the list numbers after it close up
+    start = _find(doc, "Confiscated documents").getStart()
+    end = _find(doc, "Referral").getStart()
+    cursor = text.createTextCursorByRange(start)
+    cursor.gotoRange(end, True)
+    cursor.setString("")
+    # a new numbered article inserted before the first
+    cursor = text.createTextCursorByRange(_find(doc, "Purpose").getStart())
+    text.insertString(cursor, "Scope", False)
+    text.insertControlCharacter(cursor, 0, False)
+    text.insertString(cursor, "This Law applies to every employer in Veloria.", False)
+    text.insertControlCharacter(cursor, 0, False)
+    scope_text = _find(doc, "This Law applies")
+    scope_text.NumberingStyleName = ""  # the text paragraph is not an item
+    _find(doc, "Purpose").NumberingStyleName = "Numbering 123"
+    # a word replaced
+    _find(doc, "without prior notice").setString("at any hour without notice")
+
+
+def _write_typed(text) -> None:  # type: ignore[no-untyped-def]
+    cursor = text.createTextCursor()
+    for k, line in enumerate(TYPED):
+        if k:
+            text.insertControlCharacter(cursor, 0, False)
+        text.insertString(cursor, line, False)
+
+
+def _write_listed(text) -> None:  # type: ignore[no-untyped-def]
+    cursor = text.createTextCursor()
+    for k, (line, _) in enumerate(LISTED):
+        if k:
+            text.insertControlCharacter(cursor, 0, False)
+        text.insertString(cursor, line, False)
+    enum = text.createEnumeration()
+    for _, numbered in LISTED:
+        paragraph = enum.nextElement()
+        if numbered:
+            paragraph.NumberingStyleName = "Numbering 123"
+
+
+def _line(paragraph) -> str:  # type: ignore[no-untyped-def]
+    label = paragraph.ListLabelString if paragraph.NumberingIsNumber else ""
+    return f"{label} {paragraph.String}" if label else paragraph.String
+
+
+SCENARIOS = (
+    ("tracked_changes", _write_typed, _edit_typed),
+    ("tracked_numbering", _write_listed, _edit_listed),
+)
 
 
 def main() -> int:
@@ -133,31 +203,29 @@ def main() -> int:
             dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
             hidden = (_prop("Hidden", True),)
 
-            doc = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, hidden)
-            text = doc.Text
-            cursor = text.createTextCursor()
-            for k, line in enumerate(PARAGRAPHS):
-                if k:
-                    text.insertControlCharacter(cursor, 0, False)
-                text.insertString(cursor, line, False)
-            _edit(doc)
-            docx = OUT / f"{STEM}.docx"
-            doc.storeToURL(uno.systemPathToFileUrl(str(docx)), (_prop("FilterName", "MS Word 2007 XML"),))
-            doc.close(True)
-
-            for command, suffix in (
-                ("AcceptAllTrackedChanges", "accepted"),
-                ("RejectAllTrackedChanges", "original"),
-            ):
-                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(docx)), "_blank", 0, hidden)
-                dispatcher.executeDispatch(doc.CurrentController.Frame, f".uno:{command}", "", 0, ())
-                lines = [p.String for p in _paragraphs(doc)]
-                (OUT / f"{STEM}.{suffix}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            for stem, write, edit in SCENARIOS:
+                doc = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, hidden)
+                write(doc.Text)
+                edit(doc)
+                docx = OUT / f"{stem}.docx"
+                doc.storeToURL(uno.systemPathToFileUrl(str(docx)), (_prop("FilterName", "MS Word 2007 XML"),))
                 doc.close(True)
+                for command, suffix in (
+                    ("AcceptAllTrackedChanges", "accepted"),
+                    ("RejectAllTrackedChanges", "original"),
+                ):
+                    url = uno.systemPathToFileUrl(str(docx))
+                    doc = desktop.loadComponentFromURL(url, "_blank", 0, hidden)
+                    dispatcher.executeDispatch(doc.CurrentController.Frame, f".uno:{command}", "", 0, ())
+                    lines = [_line(p) for p in _paragraphs(doc)]
+                    (OUT / f"{stem}.{suffix}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                    doc.close(True)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    print(f"wrote {OUT}/{STEM}.docx, .accepted.txt, .original.txt")
+    print(
+        f"wrote {', '.join(stem for stem, _, _ in SCENARIOS)} (.docx, .accepted.txt, .original.txt) to {OUT}"
+    )
     return 0
 
 

@@ -1,5 +1,6 @@
 """Write ``tests/golden/docx/tracked_changes.docx`` (articles numbered by typed text) and
-``tracked_numbering.docx`` (articles numbered by a list: Word's automatic numbering) with LibreOffice
+``tracked_numbering.docx`` (articles numbered by a list: Word's automatic numbering) and
+``tracked_move.docx`` (a paragraph cut and pasted elsewhere, recorded as a move) with LibreOffice
 editing a draft under "record changes", and LibreOffice's own readings of each with every change accepted
 and every change rejected (``.accepted.txt`` / ``.original.txt``, each paragraph after its list label),
 the oracle ``tests/test_docx_tracked_real.py`` compares ctkb with.
@@ -79,7 +80,7 @@ def _find(doc, text: str):  # type: ignore[no-untyped-def]
     return found
 
 
-def _edit_typed(doc) -> None:  # type: ignore[no-untyped-def]
+def _edit_typed(doc, _dispatcher) -> None:  # type: ignore[no-untyped-def]
     text = doc.Text
     doc.RecordChanges = True
     # words inserted
@@ -112,7 +113,7 @@ def _edit_typed(doc) -> None:  # type: ignore[no-untyped-def]
         text.insertString(cursor, line, False)
 
 
-def _edit_listed(doc) -> None:  # type: ignore[no-untyped-def]
+def _edit_listed(doc, _dispatcher) -> None:  # type: ignore[no-untyped-def]
     text = doc.Text
     doc.RecordChanges = True
     # the third article deleted (its numbered heading and its text): the list numbers after it close up
@@ -134,9 +135,45 @@ def _edit_listed(doc) -> None:  # type: ignore[no-untyped-def]
     _find(doc, "without prior notice").setString("at any hour without notice")
 
 
+MOVED = [
+    "Draft Law of the Republic of Veloria on Identification of Victims",
+    "Article 1",
+    "Identification",
+    "Victims shall be identified by officials trained for the purpose.",
+    "Identification shall not depend on the victim's cooperation with the authorities.",
+    "Article 2",
+    "Assistance",
+    "Identified victims shall receive assistance in a language they understand.",
+]
+
+
+def _edit_moved(doc, dispatcher) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph cut from Article 1 and pasted at the end of Article 2: LibreOffice records a move."""
+    text = doc.Text
+    doc.RecordChanges = True
+    start = _find(doc, "Identification shall not").getStart()
+    end = _find(doc, "Article 2").getStart()
+    cursor = text.createTextCursorByRange(start)
+    cursor.gotoRange(end, True)
+    controller = doc.CurrentController
+    controller.select(cursor)
+    dispatcher.executeDispatch(controller.Frame, ".uno:Cut", "", 0, ())
+    controller.ViewCursor.gotoEnd(False)
+    dispatcher.executeDispatch(controller.Frame, ".uno:InsertPara", "", 0, ())
+    dispatcher.executeDispatch(controller.Frame, ".uno:Paste", "", 0, ())
+
+
+def _write_moved(text) -> None:  # type: ignore[no-untyped-def]
+    _write_lines(text, MOVED)
+
+
 def _write_typed(text) -> None:  # type: ignore[no-untyped-def]
+    _write_lines(text, TYPED)
+
+
+def _write_lines(text, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
     cursor = text.createTextCursor()
-    for k, line in enumerate(TYPED):
+    for k, line in enumerate(lines):
         if k:
             text.insertControlCharacter(cursor, 0, False)
         text.insertString(cursor, line, False)
@@ -163,6 +200,7 @@ def _line(paragraph) -> str:  # type: ignore[no-untyped-def]
 SCENARIOS = (
     ("tracked_changes", _write_typed, _edit_typed),
     ("tracked_numbering", _write_listed, _edit_listed),
+    ("tracked_move", _write_moved, _edit_moved),
 )
 
 
@@ -206,7 +244,7 @@ def main() -> int:
             for stem, write, edit in SCENARIOS:
                 doc = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, hidden)
                 write(doc.Text)
-                edit(doc)
+                edit(doc, dispatcher)
                 docx = OUT / f"{stem}.docx"
                 doc.storeToURL(uno.systemPathToFileUrl(str(docx)), (_prop("FilterName", "MS Word 2007 XML"),))
                 doc.close(True)

@@ -18,9 +18,9 @@ from haystack.dataclasses import SparseEmbedding
 from ingest.chunking import chunk_document
 from ingest.clean import clean_pages
 from ingest.metadata import LanguageDetector, MetadataOverrides, build_meta, infer_language
-from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector, TrackedView
+from ingest.model import EmbeddedChunk, LegalDocument, PageText, SparseVector, TrackedView, without_pages
 from ingest.ocr import OcrOptions, OnPage, ReadContext, ocr_warning
-from ingest.readers import read_pages, tracked_changes_warning
+from ingest.readers import has_fixed_pages, read_pages, tracked_changes_warning
 from ingest.structure import parse_document
 
 CHUNK_KEY = "ctkb_chunk"
@@ -91,6 +91,8 @@ class StructureParser:
         self.warm_up()
         meta = build_meta(path=Path(path), sha256=sha256, pages=pages, given=given, detector=self._detector)
         document = parse_document(pages, meta)
+        if not has_fixed_pages(Path(path), pages):
+            document = without_pages(document)  # no page a reader could check: none is cited
         for note in (ocr_warning(pages), tracked_changes_warning(pages, tracked)):
             if note:
                 document = replace(document, warnings=(note, *document.warnings))

@@ -155,6 +155,16 @@ class LegalDocument:
         return [u for u in self.units() if u.number and u.kind != "preamble"]
 
 
+def without_pages(document: LegalDocument) -> LegalDocument:
+    """The document with the pages of its provisions unknown (0, no page breaks): for a source without
+    fixed pages (a Word file, a text file without form feeds), where a page number would be invented."""
+
+    def strip(p: Provision) -> Provision:
+        return replace(p, page_start=0, page_end=0, page_breaks=(), children=tuple(map(strip, p.children)))
+
+    return replace(document, provisions=tuple(map(strip, document.provisions)))
+
+
 @dataclass(frozen=True)
 class Chunk:
     """The piece of a provision that is embedded and stored as one index point.

@@ -17,7 +17,15 @@ from typing import Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides, load_manifest, slugify
-from ingest.model import DocumentMeta, IngestReport, LegalDocument, Provision, TrackedView, joined_breaks
+from ingest.model import (
+    Chunk,
+    DocumentMeta,
+    IngestReport,
+    LegalDocument,
+    Provision,
+    TrackedView,
+    joined_breaks,
+)
 from ingest.ocr import OcrOptions, OnPage
 from ingest.ocr_cache import OcrCache
 from ingest.readers import SUPPORTED_SUFFIXES
@@ -180,8 +188,9 @@ class Ingestor:
 
     def _same_chunks(self, stored: DocumentMeta, document: LegalDocument) -> bool:
         """Whether ``document`` (parsed again) would be stored as it is: same metadata apart from the
-        parser revision, same chunks (ids, labels, headings, paths, pages, text). Chunks that differ
-        only in their page breaks (an index written before chunks kept them) get the new ones."""
+        parser revision, same chunks (ids, labels, headings, paths, text). Chunks that differ only in their
+        pages (an index written before chunks kept page breaks, or before a source without fixed pages lost
+        its invented "p. 1") get the new ones: pages are neither embedded nor in the BM25 text."""
         from ingest.components import CHUNK_KEY
 
         if replace(document.meta, parser_revision=stored.parser_revision) != stored:
@@ -194,11 +203,15 @@ class Ingestor:
             key=lambda c: (c.ordinal, c.part, c.provision_id),
         )
         old = self.runtime.index.chunks(stored.doc_id)
-        if [replace(c, page_breaks=()) for c in now] != [replace(c.chunk, page_breaks=()) for c in old]:
+        if [_pageless(c) for c in now] != [_pageless(o.chunk) for o in old]:
             return False
-        pairs = zip(now, old, strict=True)
-        fresh = {o.point_id: c.page_breaks for c, o in pairs if c.page_breaks != o.chunk.page_breaks}
-        self.runtime.index.set_page_breaks(fresh)
+        fresh = {
+            o.point_id: (c.page_start, c.page_end, c.page_breaks)
+            for c, o in zip(now, old, strict=True)
+            if (c.page_start, c.page_end, c.page_breaks)
+            != (o.chunk.page_start, o.chunk.page_end, o.chunk.page_breaks)
+        }
+        self.runtime.index.set_pages(fresh)
         return True
 
     def _keywords_current(self, meta: DocumentMeta, sample: int = 3) -> bool:
@@ -348,6 +361,10 @@ def load_document(runtime: Runtime, doc_id: str) -> LegalDocument:
         except InputError:
             pass
     return document_from_chunks(record.meta, runtime.index.chunks(doc_id))
+
+
+def _pageless(chunk: Chunk) -> Chunk:
+    return replace(chunk, page_start=0, page_end=0, page_breaks=())
 
 
 def parse_file(

@@ -403,3 +403,44 @@ def test_a_pinpoint_cites_the_page_of_its_paragraph_also_after_an_upgrade(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].strip().endswith("Art. 2, pp. 1–2  [named in the query]")
     assert lines[1].strip().startswith("Article 2(3), p. 2 – Assistance")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_text_without_pages_loses_its_invented_page_without_embedding_again(
+    tmp_path: Path, backend: str
+) -> None:
+    """A text file without form feeds has no pages to cite. An index written by parser revision 18 gave
+    its provisions "p. 1"; the next ingest run sets their pages to unknown (0) in place: same points,
+    nothing embedded, and the citation names no page."""
+    from ingest.store import schema
+    from ingest.store.filters import Filter, Match
+    from search.engine import SearchEngine, SearchRequest
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "unpaged_law.txt").write_text(PAGED_LAW.replace("\f\n", ""), encoding="utf-8")
+    runtime = Runtime(_settings(tmp_path, backend))
+    index = runtime.index
+
+    def citation() -> str:
+        hit = (
+            SearchEngine.from_runtime(runtime)
+            .search(SearchRequest("Article 2 of the Law of Testland"))
+            .hits[0]
+        )
+        return hit.citation
+
+    try:
+        ingest_paths(runtime, [src])
+        assert {(c.chunk.page_start, c.chunk.page_end) for c in index.chunks("unpaged_law")} == {(0, 0)}
+        assert citation().endswith(", Art. 2")
+        points = {c.point_id for c in index.chunks("unpaged_law")}
+        doc = Filter(must=[Match(schema.DOC_ID, "unpaged_law")])
+        index.backend.set_payload(doc, {schema.PARSER_REVISION: 18, schema.PAGE_START: 1, schema.PAGE_END: 1})
+        assert citation().endswith(", Art. 2, p. 1")  # as revision 18 cited it
+        assert [r.status for r in ingest_paths(runtime, [src])] == ["unchanged"]
+        assert {c.point_id for c in index.chunks("unpaged_law")} == points  # nothing written again
+        assert {(c.chunk.page_start, c.chunk.page_end) for c in index.chunks("unpaged_law")} == {(0, 0)}
+        assert citation().endswith(", Art. 2")
+    finally:
+        runtime.close()

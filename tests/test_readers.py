@@ -355,3 +355,34 @@ def test_docx_that_is_a_zip_of_something_else(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "a.docx", "w") as z:
         z.writestr("hello.txt", "not a word document")
     assert _error(tmp_path / "a.docx").startswith("corrupt DOCX: ")
+
+
+LAW = "LAW OF TESTLAND ON VICTIMS\n\nArticle 1\nScope\nThis Law protects victims.\n{ff}Article 2\nShelters\nThe State funds shelters.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "pages"),
+    [
+        ("paged.txt", [(1, 1), (2, 2)]),  # form feeds between pages, as pdftotext writes them
+        ("unpaged.txt", [(0, 0), (0, 0)]),  # one run of text: no page to cite
+        ("draft.docx", [(0, 0), (0, 0)]),  # Word lays out its own pages: none is cited, page breaks or not
+    ],
+)
+def test_pages_are_cited_only_where_the_source_has_them(tmp_path: Path, name: str, pages: list) -> None:
+    from ingest.service import parse_file
+    from search.citation import provision_label
+
+    path = tmp_path / name
+    if path.suffix == ".docx":
+        d = docx.Document()
+        for line in LAW.format(ff="").splitlines():
+            paragraph = d.add_paragraph(line)
+            if line == "Article 2":
+                paragraph.paragraph_format.page_break_before = True
+        d.save(str(path))
+        assert len(read_pages(path)) == 2  # the page break splits the text, as before
+    else:
+        path.write_text(LAW.format(ff="\f" if name == "paged.txt" else ""), encoding="utf-8")
+    units = parse_file(path).numbered_units()
+    assert [(u.page_start, u.page_end) for u in units] == pages
+    assert provision_label(units[1], pages=True) == ("Article 2, p. 2" if pages[1][0] else "Article 2")

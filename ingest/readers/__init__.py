@@ -42,10 +42,24 @@ __all__ = [
     "tracked_changes_warning",
     "SUPPORTED_SUFFIXES",
     "ReadContext",
+    "has_fixed_pages",
     "Reader",
     "pdf_page_count",
     "read_pages",
 ]
+
+
+def has_fixed_pages(path: Path, pages: list[PageText] | tuple[PageText, ...]) -> bool:
+    """Whether the pages read are the pages a reader of the source sees, so that a citation may name
+    them: a PDF's are; a Word file's are not (Word lays pages out when it shows the file: ctkb splits only
+    at explicit page breaks); a text file's are where it was written with form feeds between pages (as
+    pdftotext writes a PDF's text), i.e. when it has more than one."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        return True
+    if suffix == ".docx":
+        return False
+    return len(pages) > 1
 
 
 def read_pages(path: Path, context: ReadContext | None = None) -> list[PageText]:

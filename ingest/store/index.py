@@ -157,12 +157,14 @@ class DocumentIndex:
         flt = all_of(Match(s.DOC_ID, doc_id), Match(s.STATE, s.COMMITTED))
         self.backend.set_payload(flt, {s.PARSER_REVISION: revision})
 
-    def set_page_breaks(self, breaks: dict[str, PageBreaks]) -> None:
-        """Store the page breaks of chunks already written (point id → breaks): what an index written
-        before chunks kept them gains when the same provisions are parsed again."""
-        for point_id, value in breaks.items():
+    def set_pages(self, pages: dict[str, tuple[int, int, PageBreaks]]) -> None:
+        """Store the pages of chunks already written (point id → page_start, page_end, breaks): what an
+        index gains when the same provisions, parsed again, are placed on other pages (page breaks kept
+        since parser revision 17; no page for a source without fixed pages since revision 19)."""
+        for point_id, (start, end, breaks) in pages.items():
             self.backend.set_payload(
-                Filter(must=[HasId([point_id])]), {s.PAGE_BREAKS: s.breaks_payload(value)}
+                Filter(must=[HasId([point_id])]),
+                {s.PAGE_START: start, s.PAGE_END: end, s.PAGE_BREAKS: s.breaks_payload(breaks)},
             )
 
     def remove_document(self, doc_id: str) -> bool:

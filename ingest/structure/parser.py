@@ -27,7 +27,9 @@ from ingest.structure.subparts import build_subparts
 # text, paths, or inferred metadata such as the title): documents indexed by an older revision are
 # parsed again by the next ingest run, even when the file is unchanged (re-indexed only if their chunks
 # or metadata differ), and are not re-parsed for display meanwhile (their ids might not match the index).
-PARSER_REVISION = 18
+PARSER_REVISION = 19
+# 19: no page is given to the provisions of a source without fixed pages (a Word file, a text file without
+#     form feeds): they were all "p. 1"; their page fields are 0 (unknown) and citations name no page.
 # 18: a Word file's tracked changes are read as accepted (moved text once, deleted paragraphs and rows gone).
 # 17: units record where their text moves to the next page (``Provision.page_breaks``), so a citation
 #     can name the page of a paragraph; an index from 16 gains them without embedding anything again.

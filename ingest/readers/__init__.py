@@ -2,8 +2,8 @@
 
 ``READERS`` maps a lower-case suffix to a reader; a new format plugs in by adding one entry.
 A reader takes the file and a ``ReadContext`` (OCR options, a language detector, a progress callback,
-used by the PDF reader for scanned files; the view of tracked changes, used by the DOCX reader). Every reader raises ``InputError`` with a one-line
-reason (the caller prefixes the file name).
+used by the PDF reader for scanned files; the view of tracked changes, used by the DOCX reader). Every
+reader raises ``InputError`` with a one-line reason (the caller prefixes the file name).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """DOCX reader (python-docx): body paragraphs and table cells in order, with Word's automatic numbering
 written out ("Article 3." before a paragraph numbered by a list definition: ``docx_numbering.py``).
 
-Word files carry no reliable page numbers, so the whole text is page 1 unless the author put explicit
-page breaks (``w:br w:type="page"`` or ``pageBreakBefore``); then pages split there.
+Word files carry no reliable page numbers (Word lays out pages when it shows the file), so the whole text is
+page 1 unless the author put explicit page breaks (``w:br w:type="page"`` or ``pageBreakBefore``); then
+pages split there. Citations name none of these pages (``ingest.readers.has_fixed_pages``).
 
 Tracked changes are read as accepted by default, as Word shows a draft without markup: inserted text is
 kept, deleted text dropped, moved text read at its new place only (Word stores it at both, the old place as
@@ -80,8 +81,8 @@ def read_docx(path: Path, view: TrackedView = "accepted") -> list[PageText]:
 
 
 def tracked_change_count(path: Path) -> int:
-    """How many tracked changes (insertions, deletions, moves) a Word file holds; ``InputError`` when it
-    cannot be read."""
+    """How many tracked changes (insertions, deletions, moves, changed paragraph properties) a Word file
+    holds; ``InputError`` when it cannot be read."""
     try:
         return _count_revisions(docx.Document(str(path)).element.body)
     except OSError as exc:

@@ -8,6 +8,9 @@ never stored.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ingest.errors import CtkbError, InputError
@@ -26,23 +29,31 @@ def document_from_index(index: Any, doc_id: str) -> LegalDocument:
     return document_from_chunks(record.meta, index.chunks(doc_id))
 
 
-def document_from_upload(name: str, data: bytes) -> LegalDocument:
-    """Parse an uploaded file without indexing it; ``InputError`` with a one-line reason if it is bad."""
-    from ingest.worker import parse_in_process
-
+@contextmanager
+def _saved(name: str, data: bytes) -> Iterator[tuple[str, Path]]:
+    """An upload checked and written to a private temporary file (its shown name, its path), removed
+    afterwards; ``InputError`` with a one-line reason if it is refused."""
     check = check_upload(name, data)
     if not check.ok:
         raise InputError(check.error)
     path = save_upload(check, data)
     try:
-        sha = hashlib.sha256(data).hexdigest()
-        document = parse_in_process(path, sha, MetadataOverrides(title=None))
-    except InputError as exc:
-        raise InputError(f"{check.name}: {exc}") from None
+        yield check.name, path
     finally:
         discard_upload(path)
+
+
+def document_from_upload(name: str, data: bytes) -> LegalDocument:
+    """Parse an uploaded file without indexing it; ``InputError`` with a one-line reason if it is bad."""
+    from ingest.worker import parse_in_process
+
+    with _saved(name, data) as (shown, path):
+        try:
+            document = parse_in_process(path, hashlib.sha256(data).hexdigest(), MetadataOverrides(title=None))
+        except InputError as exc:
+            raise InputError(f"{shown}: {exc}") from None
     if not document.units():
-        raise InputError(f"{check.name}: no provisions found")
+        raise InputError(f"{shown}: no provisions found")
     return document
 
 
@@ -50,18 +61,13 @@ def tracked_from_upload(name: str, data: bytes) -> tuple[LegalDocument, LegalDoc
     """An uploaded Word draft's text before its tracked changes and after them (not indexed)."""
     from ingest.service import tracked_versions
 
-    check = check_upload(name, data)
-    if not check.ok:
-        raise InputError(check.error)
-    path = save_upload(check, data)
-    try:
-        before, after = tracked_versions(path)
-    except InputError as exc:  # named after the upload, not its temporary copy
-        raise InputError(f"{check.name}: {str(exc).removeprefix(f'{path.name}: ')}") from None
-    finally:
-        discard_upload(path)
+    with _saved(name, data) as (shown, path):
+        try:
+            before, after = tracked_versions(path)
+        except InputError as exc:  # named after the upload, not its temporary copy
+            raise InputError(f"{shown}: {str(exc).removeprefix(f'{path.name}: ')}") from None
     if not after.units():
-        raise InputError(f"{check.name}: no provisions found")
+        raise InputError(f"{shown}: no provisions found")
     return before, after
 
 

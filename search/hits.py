@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.model import PageBreaks, joined_breaks
 from search.citation import citation
-from search.pinpoint import cite, named, pages_of, pinpoint
+from search.pinpoint import cite, named, pages_of, passage_pages, pinpoint
 from search.snippet import Snippet, make_snippet, query_terms
 
 # The field names of ``ctkb search --json`` hits, in order (issue 5, item 2).
@@ -66,17 +66,21 @@ class Hit:
 
     @property
     def pinpoint_pages(self) -> tuple[int, int]:
-        """The pages that print the pinpointed paragraph; the provision's pages where that is not known
-        (an index written before page breaks were kept)."""
-        return pages_of(self.text, self.pinpoint, self.page_breaks, self.page_start, self.page_end)
+        """The pages that print the pinpointed paragraph, or without a pinpoint the passage shown (the
+        snippet); the provision's pages where that is not known (an index written before page breaks
+        were kept)."""
+        if self.pinpoint:
+            return pages_of(self.text, self.pinpoint, self.page_breaks, self.page_start, self.page_end)
+        return passage_pages(self.text, self.snippet.window, self.page_breaks, self.page_start, self.page_end)
 
     @property
     def pinpoint_citation(self) -> str:
         """The citation down to the paragraph that matched, with that paragraph's pages ("…, Art. 6(2),
-        p. 3" where Art. 6 runs over pp. 2–3)."""
-        if not self.pinpoint:
-            return self.citation
+        p. 3" where Art. 6 runs over pp. 2–3); without a pinpoint, of a provision over several pages, with
+        the pages of the passage shown ("…, Appendix D, p. 123")."""
         first, last = self.pinpoint_pages
+        if not self.pinpoint and (first, last) == (self.page_start, self.page_end):
+            return self.citation
         return citation(
             self.title,
             self.label + self.pinpoint,

@@ -128,7 +128,25 @@ def pages_of(text: str, pin: str, breaks: PageBreaks, first: int, last: int) -> 
     moves to its next pages at ``breaks``; ``(first, last)`` where that is not known (no such division,
     or a text over several pages without breaks: an index written before they were kept)."""
     span = span_of(text, pin) if pin else None
-    if span is None or (last > first and not breaks):
+    if span is None:
+        return first, last
+    return _span_pages(span, breaks, first, last)
+
+
+def passage_pages(
+    text: str, window: tuple[int, int], breaks: PageBreaks, first: int, last: int
+) -> tuple[int, int]:
+    """The pages that print a passage of ``text`` (``window``: its [start, end) in the stripped text, as a
+    snippet gives it); ``(first, last)`` where that is not known."""
+    start, end = window
+    if end <= start:
+        return first, last
+    lead = len(text) - len(text.lstrip())
+    return _span_pages((lead + start, lead + end), breaks, first, last)
+
+
+def _span_pages(span: tuple[int, int], breaks: PageBreaks, first: int, last: int) -> tuple[int, int]:
+    if last > first and not breaks:  # several pages, where they change is not known
         return first, last
 
     def page(offset: int) -> int:

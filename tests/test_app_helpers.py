@@ -46,7 +46,7 @@ def test_card_escapes_every_field() -> None:
         score=0.5,
         snippet=SimpleNamespace(text=EVIL, marks=((1, 7),)),
         pinpoint="(1)",
-        pinpoint_citation=EVIL,
+        pinpoint_citation=f"{EVIL}(1)",
     )
     out = markup.card_html(hit)
     assert "<script" not in out and "<img" not in out

@@ -168,6 +168,53 @@ def test_a_provision_of_many_pages_opens_where_it_matched(corpus_real: Path, tmp
         assert hit.page_start == first_page[late.provision_id] < late.page_start <= hit.page_end
         assert hit.best_page == late.page_start
         assert hit.citation.endswith(f"pp. {hit.page_start}–{hit.page_end}")
+        # the citation of the passage shown (its paragraph's, or the snippet's own) names a page of the
+        # part that matched, not the provision's fifteen
+        first, last = hit.pinpoint_pages
+        assert late.page_start <= first <= last <= late.page_end
+        assert hit.pinpoint_citation.endswith(f"p. {first}" if first == last else f"pp. {first}–{last}")
+    finally:
+        built.close()
+
+
+def test_a_long_provision_without_a_pinpoint_cites_the_page_of_the_passage(
+    corpus_real: Path, tmp_path: Path
+) -> None:
+    """A passage of a provision over several pages that no paragraph number names (in the Sri Lankan Act,
+    e.g. s. 13, pp. 18–23) is cited with its own pages, and the source prints the passage there."""
+    import re
+
+    from search.testing import EVAL_CACHE, build_index, corpus_files
+
+    name = "lk_victims_witnesses_protection_act4_2015"
+    built = build_index(
+        corpus_files(corpus_real, [name]), tmp_path, model="minilm", cache_dir=EVAL_CACHE / "cache"
+    )
+    try:
+        engine = built.engine()
+        pages = (corpus_real / f"{name}.txt").read_text(encoding="utf-8").split("\f")
+        long_units = [c for c in (x.chunk for x in engine.index.chunks(name)) if c.page_end > c.page_start]
+        assert long_units
+        checked = 0
+        for unit in long_units:
+            words = " ".join(unit.text.split()[-40:-20])  # from near its end: a later page
+            hit = next(
+                (h for h in _search(engine, words, mode="keyword") if h.provision_id == unit.provision_id),
+                None,
+            )
+            if hit is None or hit.pinpoint:
+                continue
+            first, last = hit.pinpoint_pages
+            assert (first, last) != (hit.page_start, hit.page_end), hit.key
+            assert hit.pinpoint_citation.endswith(f"p. {first}" if first == last else f"pp. {first}–{last}")
+            # the passage's words are on the pages cited (a few words at a time: cleaning may have moved a
+            # margin note into the text)
+            words = hit.snippet.text.strip("…").split()
+            cited = "".join(re.sub(r"\W+", "", pages[p - 1]).lower() for p in range(first, last + 1))
+            probes = [re.sub(r"\W+", "", " ".join(words[k : k + 5])).lower() for k in (0, 5, 10)]
+            assert sum(probe in cited for probe in probes) >= 2, (hit.key, words[:15])
+            checked += 1
+        assert checked >= 8, checked
     finally:
         built.close()
 

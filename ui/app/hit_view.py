@@ -43,7 +43,7 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
         st.markdown(text_html(hit.text), unsafe_allow_html=True)
         return
     page = hit.page_start
-    if hit.page_end > hit.page_start:  # opened where the best-matching part is, or the cited paragraph
+    if hit.page_end > hit.page_start:  # opened at the cited paragraph or passage, or the best-matching part
         first = _paragraph_page(ctx, path, hit) or hit.best_page or hit.page_start
         page = st.number_input(
             "Page", min_value=hit.page_start, max_value=hit.page_end, value=first, key=f"pg:{key}"
@@ -75,12 +75,13 @@ def _source_page(ctx: Any, hit: Any, key: str) -> None:
 
 
 def _paragraph_page(ctx: Any, path: Any, hit: Any, most: int = 5) -> int:
-    """The page where the pinpointed paragraph starts: known from the index's page breaks, else looked
-    for on at most ``most`` pages (the best-matching part's first); 0 without a pinpoint."""
-    if not getattr(hit, "pinpoint", ""):
-        return 0
+    """The page where the cited paragraph (or, without a pinpoint, the passage shown) starts: known from
+    the index's page breaks, else looked for on at most ``most`` pages (the best-matching part's first);
+    0 where neither is known."""
     if getattr(hit, "page_breaks", ()):
         return int(hit.pinpoint_pages[0])
+    if not getattr(hit, "pinpoint", ""):
+        return 0
     best = hit.best_page or hit.page_start
     pages = [best, *(p for p in range(hit.page_start, hit.page_end + 1) if p != best)]
     return next((p for p in sorted(pages[:most]) if res.passage_marks(ctx, path, p, hit)), 0)

@@ -91,7 +91,7 @@ def card_html(hit: Any) -> str:
     heading = f'<div class="ctkb-head">{esc(hit.heading)}</div>' if hit.heading else ""
     pin = (
         f'<div class="ctkb-pin">Cite the passage: {esc(hit.pinpoint_citation)}</div>'
-        if getattr(hit, "pinpoint", "")
+        if hit.pinpoint_citation != hit.citation  # a paragraph, or the pages of a long provision's passage
         else ""
     )
     return (

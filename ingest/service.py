@@ -389,13 +389,21 @@ TRACKED_VERSIONS: tuple[tuple[TrackedView, str, str], ...] = (
 )
 
 
-def tracked_versions(
-    path: Path, given: MetadataOverrides | None = None
-) -> tuple[LegalDocument, LegalDocument]:
-    """A Word draft's text before its tracked changes and with all of them accepted: two versions of one
-    draft to compare. ``InputError`` (one line naming the file) when it is not a Word file or holds no
-    tracked changes."""
-    from ingest.readers import tracked_change_count
+@dataclass(frozen=True)
+class TrackedDraft:
+    """A Word draft's text before its tracked changes and with all of them accepted, and who made the
+    changes each provision shows (provision id → authors, sorted) in each."""
+
+    before: LegalDocument
+    after: LegalDocument
+    changed_before: dict[str, tuple[str, ...]]
+    changed_after: dict[str, tuple[str, ...]]
+
+
+def tracked_versions(path: Path, given: MetadataOverrides | None = None) -> TrackedDraft:
+    """A Word draft's two versions to compare, before its tracked changes and after them. ``InputError``
+    (one line naming the file) when it is not a Word file or holds no tracked changes."""
+    from ingest.readers import changed_paragraphs, tracked_change_count
 
     if path.suffix.lower() != ".docx":
         raise InputError(f"{path.name}: tracked changes are read from Word files (.docx) only")
@@ -403,14 +411,40 @@ def tracked_versions(
         raise InputError(f"{path}: no such file")
     try:
         count = tracked_change_count(path)
+        if count == 0:
+            raise InputError("no tracked changes to compare")
+        touched = {view: changed_paragraphs(path, view) for view, _, _ in TRACKED_VERSIONS}
     except InputError as exc:
         raise InputError(f"{path.name}: {exc}") from None
-    if count == 0:
-        raise InputError(f"{path.name}: no tracked changes to compare")
     before, after = (
         _as_version(parse_file(path, given, view), suffix, label) for view, suffix, label in TRACKED_VERSIONS
     )
-    return before, after
+    return TrackedDraft(
+        before, after, changed_by(before, touched["original"]), changed_by(after, touched["accepted"])
+    )
+
+
+def changed_by(
+    document: LegalDocument, paragraphs: Sequence[tuple[str, tuple[str, ...]]]
+) -> dict[str, tuple[str, ...]]:
+    """Provision id → the authors of the changed ``paragraphs`` (text, authors) it holds: a paragraph is
+    the provision's label or heading line, or (20 characters at least, so that a short line does not
+    match everywhere) a piece of its text."""
+    found: dict[str, set[str]] = {}
+    units = [
+        (u, _folded(u.text), {_folded(u.label), _folded(u.heading), _folded(f"{u.label} {u.heading}")})
+        for u in document.units()
+    ]
+    for text, authors in paragraphs:
+        key = _folded(text)
+        for unit, body, lines in units:
+            if key in lines or (len(key) >= 20 and key in body):
+                found.setdefault(unit.id, set()).update(authors)
+    return {pid: tuple(sorted(names)) for pid, names in found.items()}
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _as_version(document: LegalDocument, suffix: str, label: str) -> LegalDocument:

@@ -7,8 +7,8 @@ given), used by tests and the benchmark.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -16,6 +16,9 @@ from rapidfuzz import fuzz
 from ingest.model import DocumentMeta, LegalDocument, Provision
 from search.align import AlignConfig, Matching, align_indices, longest_nondecreasing, provision_text
 from search.diff import DiffOp, normalise, word_diff
+
+if TYPE_CHECKING:
+    from ingest.service import TrackedDraft
 
 Status = Literal["unchanged", "modified", "added", "removed"]
 STATUSES: tuple[Status, ...] = ("unchanged", "modified", "added", "removed")
@@ -45,6 +48,8 @@ class Pair:
     merged: bool = False
     similarity: float = 0.0
     diff: tuple[DiffOp, ...] = ()
+    # comparing a Word draft's tracked changes: the authors of the changes either side shows
+    changed_by: tuple[str, ...] = ()
 
 
 Alignment = Pair
@@ -215,3 +220,19 @@ def compare_documents(
         cross_language=_languages_differ(left.meta, right.meta),
         config=config,
     )
+
+
+def compare_tracked(
+    draft: TrackedDraft, embedder: PassageEmbedder | None, config: AlignConfig | None = None
+) -> Comparison:
+    """The crosswalk of a Word draft's tracked changes (its text before them → after them), each pair
+    with who made the changes its two sides show."""
+    comparison = compare_documents(draft.before, draft.after, embedder, config)
+
+    def authors(pair: Pair) -> tuple[str, ...]:
+        names = set(draft.changed_before.get(pair.left.id, ())) if pair.left is not None else set()
+        if pair.right is not None:
+            names.update(draft.changed_after.get(pair.right.id, ()))
+        return tuple(sorted(names))
+
+    return replace(comparison, pairs=tuple(replace(p, changed_by=authors(p)) for p in comparison.pairs))

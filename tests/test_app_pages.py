@@ -304,6 +304,7 @@ def test_compare_a_word_drafts_tracked_changes(app_env: Path, tmp_path: Path) ->
     assert "\\(before the tracked changes\\)** → **" in "\n".join(m.value for m in at.markdown)
     rows = at.dataframe[0].value
     assert list(rows["status"]) == ["modified", "removed", "unchanged", "unchanged", "added"]
+    assert list(rows["changed by"]) == ["IOM Georgia", "Ministry of Justice", "", "", "Ministry of Justice"]
     # a Word file without tracked changes: one line naming it
     plain = docx.Document()
     plain.add_paragraph("Article 1")

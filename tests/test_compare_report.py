@@ -89,9 +89,11 @@ def test_markdown_and_csv() -> None:
     assert "<script>" not in md
     rows = list(csv.reader(io.StringIO(to_csv(c))))
     assert rows[0][:5] == ["left_number", "left_heading", "right_number", "right_heading", "status"]
-    assert rows[0][-2:] == ["left_pages", "right_pages"]
+    assert rows[0][-3:] == ["left_pages", "right_pages", "changed_by"]
     assert [r[4] for r in rows[1:]] == ["modified", "added", "unchanged", "removed"]
-    assert [r[-2:] for r in rows[1:]] == [["p. 1", "p. 1"], ["", "p. 1"], ["p. 1", "pp. 2–3"], ["p. 1", ""]]
+    assert [r[-3:-1] for r in rows[1:]] == [["p. 1", "p. 1"], ["", "p. 1"], ["p. 1", "pp. 2–3"], ["p. 1", ""]]
+    assert {r[-1] for r in rows[1:]} == {""}  # no tracked changes compared: nobody named
+    assert "Changed by" not in md
 
 
 def test_cross_language_report_has_no_word_diff() -> None:

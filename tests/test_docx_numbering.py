@@ -231,15 +231,23 @@ def test_a_paragraph_naming_a_missing_list_keeps_its_text(tmp_path: Path, emptie
 
 
 _REV = 'w:id="{n}" w:author="Drafter" w:date="2026-11-30T10:00:00Z"'
+MOJ, IOM = "Ministry of Justice", "IOM Georgia"
 
 
-def _tracked(d: Draft, runs: str, *, num_id: int | None = None, mark: str = "") -> None:
+def _by(n: int, author: str) -> str:
+    """The attributes of revision ``n`` made by ``author``."""
+    return f'w:id="{n}" w:author="{author}" w:date="2026-11-30T10:00:00Z"'
+
+
+def _tracked(
+    d: Draft, runs: str, *, num_id: int | None = None, mark: str = "", author: str = "Drafter"
+) -> None:
     """A paragraph of raw runs (``<w:ins>``, ``<w:del>``, ``<w:moveFrom>`` … as Word writes them); ``mark``:
-    "del" or "moveFrom" for a paragraph whose mark is a tracked deletion or move source."""
+    "del", "ins", "moveFrom" or "moveTo" for a paragraph whose mark is a tracked change (by ``author``)."""
     d.add("", num_id, 0)
     p = d.document.paragraphs[-1]._p
     if mark:
-        p.get_or_add_pPr().append(parse_xml(f"<w:rPr {nsdecls('w')}><w:{mark} {_REV.format(n=90)}/></w:rPr>"))
+        p.get_or_add_pPr().append(parse_xml(f"<w:rPr {nsdecls('w')}><w:{mark} {_by(90, author)}/></w:rPr>"))
     for el in parse_xml(f"<w:body {nsdecls('w')}>{runs}</w:body>"):
         p.append(el)
 
@@ -354,50 +362,58 @@ ARTICLES = [
 
 
 def amended_draft(tmp_path: Path) -> Path:
-    """Four articles; tracked: Article 2 deleted, words inserted in Article 1, a new last article."""
+    """Four articles; tracked: Article 2 deleted and a new last article (by the Ministry of Justice), words
+    inserted in Article 1 (by IOM)."""
     d = Draft()
     d.define(501, 906, LEVELS)
     d.add("Draft Law of Testland on Victim Protection")
     for k, (heading, text) in enumerate(ARTICLES):
         if k == 1:  # deleted with its text
-            _tracked(d, f"<w:del {_REV.format(n=1)}>{_r(heading, 'delText')}</w:del>", num_id=501, mark="del")
-            _tracked(d, f"<w:del {_REV.format(n=2)}>{_r(text, 'delText')}</w:del>", mark="del")
+            deleted = f"<w:del {_by(1, MOJ)}>{_r(heading, 'delText')}</w:del>"
+            _tracked(d, deleted, num_id=501, mark="del", author=MOJ)
+            _tracked(d, f"<w:del {_by(2, MOJ)}>{_r(text, 'delText')}</w:del>", mark="del", author=MOJ)
             continue
         d.add(heading, 501, 0)
         if "{ins}" in text:
             head, tail = text.split("{ins}")
-            _tracked(d, _r(head) + f"<w:ins {_REV.format(n=3)}>{_r(' and forced labour')}</w:ins>" + _r(tail))
+            _tracked(d, _r(head) + f"<w:ins {_by(3, IOM)}>{_r(' and forced labour')}</w:ins>" + _r(tail))
         else:
             d.add(text)
-    _tracked(d, f"<w:ins {_REV.format(n=4)}>{_r('Entry into force')}</w:ins>", num_id=501, mark="ins")
-    _tracked(
-        d, f"<w:ins {_REV.format(n=5)}>{_r('This Law enters into force on 1 July.')}</w:ins>", mark="ins"
-    )
+    _tracked(d, f"<w:ins {_by(4, MOJ)}>{_r('Entry into force')}</w:ins>", num_id=501, mark="ins", author=MOJ)
+    entry = f"<w:ins {_by(5, MOJ)}>{_r('This Law enters into force on 1 July.')}</w:ins>"
+    _tracked(d, entry, mark="ins", author=MOJ)
     path = d.save(tmp_path / "draft.docx")
     return path
 
 
 def test_a_drafts_tracked_changes_compared_as_two_versions(tmp_path: Path) -> None:
     """``tracked_versions``: the text before the changes and after them, as two versions of the draft;
-    the crosswalk then says what the changes did: an article deleted, those after it renumbered, a
-    reworded one modified, a new one added."""
-    from search.compare import compare_documents
+    the crosswalk then says what the changes did (an article deleted, those after it renumbered, a
+    reworded one modified, a new one added) and who made them."""
+    from search.compare import compare_tracked
 
-    before, after = tracked_versions(amended_draft(tmp_path))
+    draft = tracked_versions(amended_draft(tmp_path))
+    before, after = draft.before, draft.after
     assert (before.meta.doc_id, after.meta.doc_id) == ("draft_before_changes", "draft_changes_accepted")
     assert before.meta.version == "before the tracked changes"
     assert after.meta.title.endswith("(tracked changes accepted)")
     assert [u.heading for u in before.numbered_units()] == [h for h, _ in ARTICLES]
     crosswalk = [
-        (p.left.label if p.left else "", p.right.label if p.right else "", p.status, p.renumbered)
-        for p in compare_documents(before, after, None).pairs
+        (
+            p.left.label if p.left else "",
+            p.right.label if p.right else "",
+            p.status,
+            p.renumbered,
+            p.changed_by,
+        )
+        for p in compare_tracked(draft, None).pairs
     ]
     assert crosswalk == [
-        ("Article 1", "Article 1", "modified", False),
-        ("Article 2", "", "removed", False),
-        ("Article 3", "Article 2", "unchanged", True),
-        ("Article 4", "Article 3", "unchanged", True),
-        ("", "Article 4", "added", False),
+        ("Article 1", "Article 1", "modified", False, (IOM,)),
+        ("Article 2", "", "removed", False, (MOJ,)),
+        ("Article 3", "Article 2", "unchanged", True, ()),  # renumbered by Word's list numbering
+        ("Article 4", "Article 3", "unchanged", True, ()),
+        ("", "Article 4", "added", False, (MOJ,)),
     ]
     # a file without tracked changes, or not a Word file, is one line naming it
     plain = Draft()
@@ -424,6 +440,7 @@ def test_ctkb_compare_tracked_changes(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["compare", str(path), "--tracked-changes", "--json", "--md", str(md), *args]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["left"]["version"] == "before the tracked changes"
+    assert [p["changed_by"] for p in out["pairs"]] == [[IOM], [MOJ], [], [], [MOJ]]
     statuses = [
         (p["left"] and p["left"]["number"], p["right"] and p["right"]["number"], p["status"])
         for p in out["pairs"]
@@ -440,6 +457,7 @@ def test_ctkb_compare_tracked_changes(tmp_path: Path, capsys: pytest.CaptureFixt
         "# Comparison: Draft Law of Testland on Victim Protection (before the tracked changes) →"
     )
     assert "**and forced labour**" in report
+    assert "| Similarity | Changed by |" in report and "| added |  | 0.00 | Ministry of Justice |" in report
     assert main(["compare", str(path), str(path), "--tracked-changes", *args]) == 1
     assert (
         capsys.readouterr()

@@ -1,7 +1,7 @@
 """A Word draft whose tracked changes another program wrote: LibreOffice, editing a draft under "record
 changes" (``tests/support/make_tracked_docx.py`` wrote the file and LibreOffice's own readings of it).
 ctkb's two views must equal LibreOffice's text with every change accepted and with every change rejected,
-and comparing them must say what the drafter did."""
+and comparing them must say what the drafters did, and who."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from ingest.ocr import ReadContext
 from ingest.readers import read_pages
 from ingest.service import tracked_versions
-from search.compare import compare_documents
+from search.compare import compare_tracked
 
 GOLDEN = Path(__file__).parent / "golden" / "docx"
 TYPED = GOLDEN / "tracked_changes.docx"  # articles numbered by typed text
@@ -31,7 +31,7 @@ def test_views_equal_libreoffices_reading(draft: Path, changes: int, view: str) 
 
 
 def _crosswalk(draft: Path) -> list[tuple[str, str, str, bool, list[tuple[str, str]]]]:
-    before, after = tracked_versions(draft)
+    comparison = compare_tracked(tracked_versions(draft), None)
     return [
         (
             p.left.label if p.left else "",
@@ -40,7 +40,7 @@ def _crosswalk(draft: Path) -> list[tuple[str, str, str, bool, list[tuple[str, s
             p.renumbered,
             [(op.left, op.right) for op in p.diff if op.op != "equal"],
         )
-        for p in compare_documents(before, after, None).pairs
+        for p in comparison.pairs
     ]
 
 
@@ -82,4 +82,17 @@ def test_the_drafters_changes_as_a_crosswalk() -> None:
             False,
             [("", "Identification shall not depend on the victim's cooperation with the authorities.")],
         ),
+    ]
+
+
+def test_who_made_each_change() -> None:
+    """Three reviewers edited the typed draft (LibreOffice signs each change with its user's name): the
+    deletion was the Ministry's, the new number of the reflection period IOM's, the rest the committee's."""
+    comparison = compare_tracked(tracked_versions(TYPED), None)
+    assert [(p.left and p.left.label, p.changed_by) for p in comparison.pairs] == [
+        ("Article 1", ("Drafting Committee",)),  # "and witnesses" inserted
+        ("Article 2", ("Ministry of Justice",)),  # deleted
+        ("Article 3", ("Drafting Committee",)),  # renumbered, a paragraph added
+        ("Article 4", ("Drafting Committee", "IOM Georgia")),  # renumbered; thirty → ninety
+        (None, ("Drafting Committee",)),  # Entry into force
     ]

@@ -50,7 +50,8 @@ def _pair_line(pair: Any) -> str:
     flags = [f for f in ("renumbered", "moved", "split", "merged") if getattr(pair, f)]
     heading = (pair.right or pair.left).heading
     extra = f" [{', '.join(flags)}]" if flags else ""
-    return f"  {left:<16} → {right:<16} {pair.status:<10} {pair.similarity:5.2f}{extra}  {heading}"
+    by = f"  (changed by {', '.join(pair.changed_by)})" if pair.changed_by else ""
+    return f"  {left:<16} → {right:<16} {pair.status:<10} {pair.similarity:5.2f}{extra}  {heading}{by}"
 
 
 def compare(args: argparse.Namespace) -> Outcome:
@@ -65,11 +66,14 @@ def compare(args: argparse.Namespace) -> Outcome:
     try:
         if args.tracked_changes:
             from ingest.service import tracked_versions
+            from search.compare import compare_tracked
 
-            left, right = tracked_versions(Path(args.left))
+            draft = tracked_versions(Path(args.left))
+            left, right = draft.before, draft.after
+            comparison = compare_tracked(draft, runtime.embedder)
         else:
             left, right = _load(runtime, args.left), _load(runtime, args.right)
-        comparison = compare_documents(left, right, runtime.embedder)
+            comparison = compare_documents(left, right, runtime.embedder)
     finally:
         runtime.close()
     written = _write_reports(comparison, args)

@@ -34,7 +34,7 @@ _P, _TBL, _TR, _TC, _SDT = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w
 _T, _DEL_TEXT, _TAB, _BR, _CR = qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _NB_HYPHEN, _TYPE = qn("w:noBreakHyphen"), qn("w:type")
 _PPR, _BREAK_BEFORE = qn("w:pPr"), qn("w:pageBreakBefore")
-_RPR, _TRPR, _PPR_CHANGE = qn("w:rPr"), qn("w:trPr"), qn("w:pPrChange")
+_RPR, _TRPR, _PPR_CHANGE, _AUTHOR = qn("w:rPr"), qn("w:trPr"), qn("w:pPrChange"), qn("w:author")
 # what is counted as a tracked change: insertions, deletions, moves, and changed paragraph properties
 _REVISIONS = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"), _PPR_CHANGE)
 
@@ -89,6 +89,25 @@ def tracked_change_count(path: Path) -> int:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
     except Exception as exc:  # zipfile, lxml and python-docx errors on broken packages
         raise InputError(f"corrupt DOCX: {_reason(exc)}") from exc
+
+
+def changed_paragraphs(path: Path, view: TrackedView) -> list[tuple[str, tuple[str, ...]]]:
+    """The paragraphs a tracked change touches, each as the view reads it (without its list label) with
+    the authors of the changes in it, sorted: who changed what, to be matched to provisions by their text.
+    ``InputError`` when the file cannot be read."""
+    try:
+        body = docx.Document(str(path)).element.body
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+    except Exception as exc:  # zipfile, lxml and python-docx errors on broken packages
+        raise InputError(f"corrupt DOCX: {_reason(exc)}") from exc
+    out = []
+    for p in body.iter(_P):
+        authors = sorted({a.strip() for el in p.iter(*_REVISIONS) if (a := el.get(_AUTHOR) or "").strip()})
+        text = " ".join(_paragraph(p, _VIEWS[view]).split())
+        if authors and text:
+            out.append((text, tuple(authors)))
+    return out
 
 
 def _count_revisions(body: Any) -> int:

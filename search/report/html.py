@@ -93,17 +93,19 @@ def _comparison(c: Comparison) -> str:
     body = [f"<h1>Comparison: {_doc_name(c.left_meta)} → {_doc_name(c.right_meta)}</h1>", _summary(c.summary)]
     if c.cross_language:
         body.append(f"<p>{escape(CROSS_LANGUAGE_NOTE)}</p>")
+    authored = any(p.changed_by for p in c.pairs)  # a Word draft's tracked changes
     body += [
         "<h2>Crosswalk</h2>",
         "<table><thead><tr><th>Left</th><th>Right</th><th>Status</th><th>Flags</th>"
-        "<th>Similarity</th></tr></thead><tbody>",
+        f"<th>Similarity</th>{'<th>Changed by</th>' if authored else ''}</tr></thead><tbody>",
     ]
     for k, p in enumerate(c.pairs):
         flags = ", ".join(f for f in ("renumbered", "moved", "split", "merged") if getattr(p, f))
         link = f'<a href="#p{k}">{escape(p.status)}</a>' if _shown(p, c.cross_language) else escape(p.status)
+        by = f"<td>{escape(', '.join(p.changed_by))}</td>" if authored else ""
         body.append(
             f'<tr class="{p.status}"><td>{_cite(p.left)}</td><td>{_cite(p.right)}</td><td>{link}</td>'
-            f"<td>{escape(flags)}</td><td>{p.similarity:.2f}</td></tr>"
+            f"<td>{escape(flags)}</td><td>{p.similarity:.2f}</td>{by}</tr>"
         )
     body.append("</tbody></table>")
     shown = [(k, p) for k, p in enumerate(c.pairs) if _shown(p, c.cross_language)]

@@ -40,6 +40,7 @@ def pair_json(p: Pair) -> dict[str, Any]:
         "merged": p.merged,
         "similarity": p.similarity,
         "diff": [op.as_json() for op in p.diff],
+        "changed_by": list(p.changed_by),
     }
 
 
@@ -118,6 +119,7 @@ def to_csv(report: Comparison | CoverageReport) -> str:
             "similarity",
             "left_pages",
             "right_pages",
+            "changed_by",
         ]
     )
     for p in report.pairs:
@@ -135,6 +137,7 @@ def to_csv(report: Comparison | CoverageReport) -> str:
                 p.similarity,
                 provision_pages(p.left) if p.left else "",
                 provision_pages(p.right) if p.right else "",
+                "; ".join(p.changed_by),
             ]
         )
     return buf.getvalue()
@@ -177,10 +180,16 @@ def to_markdown(report: Comparison | CoverageReport) -> str:
     lines += [", ".join(f"{k}: {v}" for k, v in report.summary.items()), ""]
     if report.cross_language:
         lines += [CROSS_LANGUAGE_NOTE, ""]
-    lines += ["| Left | Right | Status | Flags | Similarity |", "|---|---|---|---|---|"]
+    authored = any(p.changed_by for p in report.pairs)  # a Word draft's tracked changes
+    lines += [
+        "| Left | Right | Status | Flags | Similarity |" + (" Changed by |" if authored else ""),
+        "|---|---|---|---|---|" + ("---|" if authored else ""),
+    ]
     for p in report.pairs:
+        by = f" {_md(', '.join(p.changed_by))} |" if authored else ""
         lines.append(
-            f"| {_md(_cite(p.left))} | {_md(_cite(p.right))} | {p.status} | {flags(p)} | {p.similarity:.2f} |"
+            f"| {_md(_cite(p.left))} | {_md(_cite(p.right))} | {p.status} | {flags(p)} "
+            f"| {p.similarity:.2f} |{by}"
         )
     changed = [p for p in report.pairs if p.status == "modified" and p.diff]
     if changed:

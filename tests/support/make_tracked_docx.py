@@ -3,7 +3,8 @@
 ``tracked_move.docx`` (a paragraph cut and pasted elsewhere, recorded as a move) with LibreOffice
 editing a draft under "record changes", and LibreOffice's own readings of each with every change accepted
 and every change rejected (``.accepted.txt`` / ``.original.txt``, each paragraph after its list label),
-the oracle ``tests/test_docx_tracked_real.py`` compares ctkb with.
+the oracle ``tests/test_docx_tracked_real.py`` compares ctkb with. Changes are signed by the profile's user
+name, switched between edits so that the typed draft has three reviewers.
 
 Not run by the tests or CI (it needs LibreOffice and its Python bridge: Debian ``libreoffice-writer-nogui``
 and ``python3-uno``); run it with the system Python to write the files again::
@@ -80,7 +81,7 @@ def _find(doc, text: str):  # type: ignore[no-untyped-def]
     return found
 
 
-def _edit_typed(doc, _dispatcher) -> None:  # type: ignore[no-untyped-def]
+def _edit_typed(doc, _dispatcher, sign) -> None:  # type: ignore[no-untyped-def]
     text = doc.Text
     doc.RecordChanges = True
     # words inserted
@@ -88,20 +89,24 @@ def _edit_typed(doc, _dispatcher) -> None:  # type: ignore[no-untyped-def]
     cursor = text.createTextCursorByRange(at.getStart())
     cursor.goRight(len("victims"), False)
     text.insertString(cursor, " and witnesses", False)
-    # Article 2 deleted with its heading and text (their paragraph marks too)
+    # Article 2 deleted with its heading and text (their paragraph marks too), by another reviewer
+    sign("Ministry of Justice")
     start = _find(doc, "Article 2").getStart()
     end = _find(doc, "Article 3").getStart()
     cursor = text.createTextCursorByRange(start)
     cursor.gotoRange(end, True)
     cursor.setString("")
     # the articles after it renumbered by hand, as a drafter does with typed numbers
+    sign("Drafting Committee")
     for old, new in (("Article 3", "Article 2"), ("Article 4", "Article 3")):
         number = _find(doc, old)
         cursor = text.createTextCursorByRange(number.getEnd())
         cursor.goLeft(1, True)
         cursor.setString(new[-1])
-    # a word replaced
+    # a word replaced, by a third
+    sign("IOM Georgia")
     _find(doc, "thirty").setString("ninety")
+    sign("Drafting Committee")
     # a paragraph added inside an article
     cursor = text.createTextCursorByRange(_find(doc, "from the State.").getEnd())
     text.insertControlCharacter(cursor, 0, False)  # PARAGRAPH_BREAK
@@ -113,7 +118,7 @@ def _edit_typed(doc, _dispatcher) -> None:  # type: ignore[no-untyped-def]
         text.insertString(cursor, line, False)
 
 
-def _edit_listed(doc, _dispatcher) -> None:  # type: ignore[no-untyped-def]
+def _edit_listed(doc, _dispatcher, _sign) -> None:  # type: ignore[no-untyped-def]
     text = doc.Text
     doc.RecordChanges = True
     # the third article deleted (its numbered heading and its text): the list numbers after it close up
@@ -147,7 +152,7 @@ MOVED = [
 ]
 
 
-def _edit_moved(doc, dispatcher) -> None:  # type: ignore[no-untyped-def]
+def _edit_moved(doc, dispatcher, _sign) -> None:  # type: ignore[no-untyped-def]
     """A paragraph cut from Article 1 and pasted at the end of Article 2: LibreOffice records a move."""
     text = doc.Text
     doc.RecordChanges = True
@@ -190,6 +195,18 @@ def _write_listed(text) -> None:  # type: ignore[no-untyped-def]
         paragraph = enum.nextElement()
         if numbered:
             paragraph.NumberingStyleName = "Numbering 123"
+
+
+def _sign_changes(smgr, ctx, given: str, surname: str) -> None:  # type: ignore[no-untyped-def]
+    """The user name LibreOffice signs tracked changes with (its profile's "User Data")."""
+    provider = smgr.createInstanceWithContext("com.sun.star.configuration.ConfigurationProvider", ctx)
+    access = provider.createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess",
+        (_prop("nodepath", "/org.openoffice.UserProfile/Data"),),
+    )
+    access.setPropertyValue("givenname", given)
+    access.setPropertyValue("sn", surname)
+    access.commitChanges()
 
 
 def _line(paragraph) -> str:  # type: ignore[no-untyped-def]
@@ -240,11 +257,13 @@ def main() -> int:
             desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
             dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
             hidden = (_prop("Hidden", True),)
+            _sign_changes(smgr, ctx, "Drafting", "Committee")
 
             for stem, write, edit in SCENARIOS:
                 doc = desktop.loadComponentFromURL("private:factory/swriter", "_blank", 0, hidden)
                 write(doc.Text)
-                edit(doc, dispatcher)
+                edit(doc, dispatcher, lambda name: _sign_changes(smgr, ctx, *name.split(" ", 1)))
+                _sign_changes(smgr, ctx, "Drafting", "Committee")
                 docx = OUT / f"{stem}.docx"
                 doc.storeToURL(uno.systemPathToFileUrl(str(docx)), (_prop("FilterName", "MS Word 2007 XML"),))
                 doc.close(True)

@@ -11,12 +11,16 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ingest.errors import CtkbError, InputError
 from ingest.metadata import MetadataOverrides
 from ingest.model import LegalDocument
 from ui.app.uploads import check_upload, discard_upload, save_upload
+
+if TYPE_CHECKING:
+    from ingest.service import TrackedDraft
+    from search.compare import Comparison
 
 
 def document_from_index(index: Any, doc_id: str) -> LegalDocument:
@@ -57,18 +61,18 @@ def document_from_upload(name: str, data: bytes) -> LegalDocument:
     return document
 
 
-def tracked_from_upload(name: str, data: bytes) -> tuple[LegalDocument, LegalDocument]:
+def tracked_from_upload(name: str, data: bytes) -> TrackedDraft:
     """An uploaded Word draft's text before its tracked changes and after them (not indexed)."""
     from ingest.service import tracked_versions
 
     with _saved(name, data) as (shown, path):
         try:
-            before, after = tracked_versions(path)
+            draft = tracked_versions(path)
         except InputError as exc:  # named after the upload, not its temporary copy
             raise InputError(f"{shown}: {str(exc).removeprefix(f'{path.name}: ')}") from None
-    if not after.units():
+    if not draft.after.units():
         raise InputError(f"{shown}: no provisions found")
-    return before, after
+    return draft
 
 
 def load_side(ctx: Any, side: tuple[str, Any]) -> LegalDocument:
@@ -79,12 +83,15 @@ def load_side(ctx: Any, side: tuple[str, Any]) -> LegalDocument:
     return document_from_upload(*value)
 
 
-def load_pair(ctx: Any, left: tuple[str, Any], right: tuple[str, Any]) -> tuple[LegalDocument, LegalDocument]:
-    """Both sides of a comparison; a ``("tracked", (name, bytes))`` side (one Word upload, chosen for
-    both) gives its text before the tracked changes (left) and after them (right)."""
+def compare_sides(ctx: Any, left: tuple[str, Any], right: tuple[str, Any]) -> Comparison:
+    """The comparison of the two chosen sides; a ``("tracked", (name, bytes))`` side (one Word upload,
+    chosen for both) compares its text before the tracked changes (left) with the text after them
+    (right), each pair with who made its changes."""
+    from search.compare import compare_documents, compare_tracked
+
     if left[0] == "tracked":
-        return tracked_from_upload(*left[1])
-    return load_side(ctx, left), load_side(ctx, right)
+        return compare_tracked(tracked_from_upload(*left[1]), ctx.runtime.embedder)
+    return compare_documents(load_side(ctx, left), load_side(ctx, right), ctx.runtime.embedder)
 
 
 def side_key(side: tuple[str, Any] | None) -> str:

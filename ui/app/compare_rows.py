@@ -23,22 +23,24 @@ def _ref(p: Any, pinpoint: str = "") -> str:
 def crosswalk_rows(pairs: Sequence[Any], statuses: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """The crosswalk table (left → right, status, flags, similarity), optionally filtered by status."""
     keep = set(statuses) if statuses is not None else None
+    authored = any(getattr(p, "changed_by", ()) for p in pairs)  # a Word draft's tracked changes
     rows = []
     for i, pair in enumerate(pairs):
         if keep is not None and pair.status not in keep:
             continue
         lp, rp = pair.left, pair.right
-        rows.append(
-            {
-                "#": i + 1,
-                "left": _ref(lp),
-                "right": _ref(rp),
-                "status": pair.status,
-                "flags": ", ".join(flags_of(pair)),
-                "similarity": round(float(pair.similarity), 3) if lp is not None and rp is not None else None,
-                "heading": (rp.heading if rp is not None else lp.heading if lp is not None else "") or "",
-            }
-        )
+        row = {
+            "#": i + 1,
+            "left": _ref(lp),
+            "right": _ref(rp),
+            "status": pair.status,
+            "flags": ", ".join(flags_of(pair)),
+            "similarity": round(float(pair.similarity), 3) if lp is not None and rp is not None else None,
+            "heading": (rp.heading if rp is not None else lp.heading if lp is not None else "") or "",
+        }
+        if authored:
+            row["changed by"] = ", ".join(pair.changed_by)
+        rows.append(row)
     return rows
 
 

@@ -68,10 +68,7 @@ with tab_cmp:
     if st.button("Compare", type="primary", disabled=left is None or right is None, key="run_compare"):
         try:
             with st.spinner("Aligning provisions…"):
-                from search.compare import compare_documents
-
-                docs = inputs.load_pair(ctx, left, right)  # type: ignore[arg-type]
-                comparison = compare_documents(docs[0], docs[1], ctx.runtime.embedder)
+                comparison = inputs.compare_sides(ctx, left, right)  # type: ignore[arg-type]
             st.session_state["comparison"] = (key, comparison)
         except CtkbError as exc:
             st.error(md_escape(exc))

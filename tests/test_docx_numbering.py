@@ -425,6 +425,10 @@ def test_a_drafts_tracked_changes_compared_as_two_versions(tmp_path: Path) -> No
     text.write_text("Article 1\nText.\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"^draft\.txt: tracked changes are read from Word files"):
         tracked_versions(text)
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a Word file")
+    with pytest.raises(InputError, match=r"^broken\.docx: corrupt DOCX"):
+        tracked_versions(broken)
 
 
 def test_ctkb_compare_tracked_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

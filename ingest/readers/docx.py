@@ -83,31 +83,30 @@ def read_docx(path: Path, view: TrackedView = "accepted") -> list[PageText]:
 def tracked_change_count(path: Path) -> int:
     """How many tracked changes (insertions, deletions, moves, changed paragraph properties) a Word file
     holds; ``InputError`` when it cannot be read."""
-    try:
-        return _count_revisions(docx.Document(str(path)).element.body)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
-    except Exception as exc:  # zipfile, lxml and python-docx errors on broken packages
-        raise InputError(f"corrupt DOCX: {_reason(exc)}") from exc
+    return _count_revisions(_body(path))
 
 
 def changed_paragraphs(path: Path, view: TrackedView) -> list[tuple[str, tuple[str, ...]]]:
     """The paragraphs a tracked change touches, each as the view reads it (without its list label) with
     the authors of the changes in it, sorted: who changed what, to be matched to provisions by their text.
     ``InputError`` when the file cannot be read."""
-    try:
-        body = docx.Document(str(path)).element.body
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
-    except Exception as exc:  # zipfile, lxml and python-docx errors on broken packages
-        raise InputError(f"corrupt DOCX: {_reason(exc)}") from exc
     out = []
-    for p in body.iter(_P):
+    for p in _body(path).iter(_P):
         authors = sorted({a.strip() for el in p.iter(*_REVISIONS) if (a := el.get(_AUTHOR) or "").strip()})
         text = " ".join(_paragraph(p, _VIEWS[view]).split())
         if authors and text:
             out.append((text, tuple(authors)))
     return out
+
+
+def _body(path: Path) -> Any:
+    """The body element of a Word file; ``InputError`` when it cannot be read."""
+    try:
+        return docx.Document(str(path)).element.body
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+    except Exception as exc:  # zipfile, lxml and python-docx errors on broken packages
+        raise InputError(f"corrupt DOCX: {_reason(exc)}") from exc
 
 
 def _count_revisions(body: Any) -> int:

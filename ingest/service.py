@@ -368,16 +368,18 @@ def _pageless(chunk: Chunk) -> Chunk:
 
 
 def parse_file(
-    path: Path, given: MetadataOverrides | None = None, tracked: TrackedView = "accepted"
+    path: Path, given: MetadataOverrides | None = None, tracked: TrackedView = "accepted", *, sha256: str = ""
 ) -> LegalDocument:
     """A file that is not in the index, parsed on the fly and not stored (compare, coverage); ``tracked``:
-    how a Word file's tracked changes are read."""
+    how a Word file's tracked changes are read; ``sha256``: the file's, when already known."""
     from ingest.worker import parse_in_process
 
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        return parse_in_process(path, file_sha256(path), given or MetadataOverrides(), tracked=tracked)
+        return parse_in_process(
+            path, sha256 or file_sha256(path), given or MetadataOverrides(), tracked=tracked
+        )
     except InputError as exc:
         raise InputError(f"{path.name}: {exc}") from None
 
@@ -403,22 +405,23 @@ class TrackedDraft:
 def tracked_versions(path: Path, given: MetadataOverrides | None = None) -> TrackedDraft:
     """A Word draft's two versions to compare, before its tracked changes and after them. ``InputError``
     (one line naming the file) when it is not a Word file or holds no tracked changes."""
-    from ingest.readers import changed_paragraphs, tracked_change_count
+    from ingest.readers import changed_paragraphs
 
     if path.suffix.lower() != ".docx":
         raise InputError(f"{path.name}: tracked changes are read from Word files (.docx) only")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        count = tracked_change_count(path)
-        if count == 0:
-            raise InputError("no tracked changes to compare")
-        touched = {view: changed_paragraphs(path, view) for view, _, _ in TRACKED_VERSIONS}
+        touched = changed_paragraphs(path)
     except InputError as exc:
         raise InputError(f"{path.name}: {exc}") from None
+    sha = file_sha256(path)
     before, after = (
-        _as_version(parse_file(path, given, view), suffix, label) for view, suffix, label in TRACKED_VERSIONS
+        _as_version(parse_file(path, given, view, sha256=sha), suffix, label)
+        for view, suffix, label in TRACKED_VERSIONS
     )
+    if not any(page.tracked_changes for page in after.pages):
+        raise InputError(f"{path.name}: no tracked changes to compare")
     return TrackedDraft(
         before, after, changed_by(before, touched["original"]), changed_by(after, touched["accepted"])
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.errors import InputError
 from ingest.model import PageText
 from ingest.ocr import ReadContext
-from ingest.readers.docx import changed_paragraphs, read_docx, tracked_change_count, tracked_changes_warning
+from ingest.readers.docx import changed_paragraphs, read_docx, tracked_changes_warning
 from ingest.readers.margins import MARGIN_MARK
 from ingest.readers.pdf import pdf_page_count, read_pdf
 from ingest.readers.text import read_markdown, read_text
@@ -39,7 +39,6 @@ __all__ = [
     "MARGIN_MARK",
     "READERS",
     "changed_paragraphs",
-    "tracked_change_count",
     "tracked_changes_warning",
     "SUPPORTED_SUFFIXES",
     "ReadContext",

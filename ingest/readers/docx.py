@@ -80,22 +80,19 @@ def read_docx(path: Path, view: TrackedView = "accepted") -> list[PageText]:
     ]
 
 
-def tracked_change_count(path: Path) -> int:
-    """How many tracked changes (insertions, deletions, moves, changed paragraph properties) a Word file
-    holds; ``InputError`` when it cannot be read."""
-    return _count_revisions(_body(path))
-
-
-def changed_paragraphs(path: Path, view: TrackedView) -> list[tuple[str, tuple[str, ...]]]:
-    """The paragraphs a tracked change touches, each as the view reads it (without its list label) with
-    the authors of the changes in it, sorted: who changed what, to be matched to provisions by their text.
-    ``InputError`` when the file cannot be read."""
-    out = []
+def changed_paragraphs(path: Path) -> dict[TrackedView, list[tuple[str, tuple[str, ...]]]]:
+    """For each view, the paragraphs a tracked change touches, each as that view reads it (without its list
+    label) with the authors of the changes in it, sorted: who changed what, to be matched to provisions by
+    their text. ``InputError`` when the file cannot be read."""
+    out: dict[TrackedView, list[tuple[str, tuple[str, ...]]]] = {view: [] for view in TRACKED_VIEWS}
     for p in _body(path).iter(_P):
         authors = sorted({a.strip() for el in p.iter(*_REVISIONS) if (a := el.get(_AUTHOR) or "").strip()})
-        text = " ".join(_paragraph(p, _VIEWS[view]).split())
-        if authors and text:
-            out.append((text, tuple(authors)))
+        if not authors:
+            continue
+        for view, found in out.items():
+            text = " ".join(_paragraph(p, _VIEWS[view]).split())
+            if text:
+                found.append((text, tuple(authors)))
     return out
 
 

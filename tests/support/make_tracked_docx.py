@@ -81,6 +81,13 @@ def _find(doc, text: str):  # type: ignore[no-untyped-def]
     return found
 
 
+def _between(doc, first: str, until: str):  # type: ignore[no-untyped-def]
+    """A cursor over the text from where ``first`` starts to where ``until`` starts (paragraph marks too)."""
+    cursor = doc.Text.createTextCursorByRange(_find(doc, first).getStart())
+    cursor.gotoRange(_find(doc, until).getStart(), True)
+    return cursor
+
+
 def _edit_typed(doc, _dispatcher, sign) -> None:  # type: ignore[no-untyped-def]
     text = doc.Text
     doc.RecordChanges = True
@@ -91,11 +98,7 @@ def _edit_typed(doc, _dispatcher, sign) -> None:  # type: ignore[no-untyped-def]
     text.insertString(cursor, " and witnesses", False)
     # Article 2 deleted with its heading and text (their paragraph marks too), by another reviewer
     sign("Ministry of Justice")
-    start = _find(doc, "Article 2").getStart()
-    end = _find(doc, "Article 3").getStart()
-    cursor = text.createTextCursorByRange(start)
-    cursor.gotoRange(end, True)
-    cursor.setString("")
+    _between(doc, "Article 2", "Article 3").setString("")
     # the articles after it renumbered by hand, as a drafter does with typed numbers
     sign("Drafting Committee")
     for old, new in (("Article 3", "Article 2"), ("Article 4", "Article 3")):
@@ -122,11 +125,7 @@ def _edit_listed(doc, _dispatcher, _sign) -> None:  # type: ignore[no-untyped-de
     text = doc.Text
     doc.RecordChanges = True
     # the third article deleted (its numbered heading and its text): the list numbers after it close up
-    start = _find(doc, "Confiscated documents").getStart()
-    end = _find(doc, "Referral").getStart()
-    cursor = text.createTextCursorByRange(start)
-    cursor.gotoRange(end, True)
-    cursor.setString("")
+    _between(doc, "Confiscated documents", "Referral").setString("")
     # a new numbered article inserted before the first
     cursor = text.createTextCursorByRange(_find(doc, "Purpose").getStart())
     text.insertString(cursor, "Scope", False)
@@ -154,14 +153,9 @@ MOVED = [
 
 def _edit_moved(doc, dispatcher, _sign) -> None:  # type: ignore[no-untyped-def]
     """A paragraph cut from Article 1 and pasted at the end of Article 2: LibreOffice records a move."""
-    text = doc.Text
     doc.RecordChanges = True
-    start = _find(doc, "Identification shall not").getStart()
-    end = _find(doc, "Article 2").getStart()
-    cursor = text.createTextCursorByRange(start)
-    cursor.gotoRange(end, True)
     controller = doc.CurrentController
-    controller.select(cursor)
+    controller.select(_between(doc, "Identification shall not", "Article 2"))
     dispatcher.executeDispatch(controller.Frame, ".uno:Cut", "", 0, ())
     controller.ViewCursor.gotoEnd(False)
     dispatcher.executeDispatch(controller.Frame, ".uno:InsertPara", "", 0, ())
@@ -185,11 +179,7 @@ def _write_lines(text, lines: list[str]) -> None:  # type: ignore[no-untyped-def
 
 
 def _write_listed(text) -> None:  # type: ignore[no-untyped-def]
-    cursor = text.createTextCursor()
-    for k, (line, _) in enumerate(LISTED):
-        if k:
-            text.insertControlCharacter(cursor, 0, False)
-        text.insertString(cursor, line, False)
+    _write_lines(text, [line for line, _ in LISTED])
     enum = text.createEnumeration()
     for _, numbered in LISTED:
         paragraph = enum.nextElement()
